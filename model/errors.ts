@@ -1,0 +1,54 @@
+/**
+ * Typed errors of the TRM core. Every error says what is wrong and where: `code` is a stable
+ * machine-readable literal, `path` locates the problem in the input (zod-style), and the message
+ * reads on its own (`maze: second 'S' at row 4, col 17`). The worker maps these to 4xx JSON.
+ */
+
+export type ErrorPath = ReadonlyArray<string | number>;
+
+export class TrmError extends Error {
+  readonly code: string;
+  readonly path: ErrorPath;
+
+  constructor(code: string, message: string, path: ErrorPath = []) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.path = path;
+  }
+}
+
+/** A config that is not a valid TRM (bad field, bad type, inconsistent sizes). */
+export class ConfigError extends TrmError {
+  constructor(message: string, path: ErrorPath = []) {
+    super('invalid_config', message, path);
+  }
+}
+
+/** A puzzle (or solution) that its task codec cannot accept. */
+export class InvalidPuzzleError extends TrmError {
+  constructor(message: string, path: ErrorPath = []) {
+    super('invalid_puzzle', message, path);
+  }
+}
+
+/** A checkpoint or weight file that is malformed, unsafe, or does not fit the config. */
+export class CheckpointError extends TrmError {
+  constructor(message: string, path: ErrorPath = []) {
+    super('invalid_checkpoint', message, path);
+  }
+}
+
+/** A TF.js backend that is missing or failed to initialise. */
+export class BackendError extends TrmError {
+  constructor(message: string) {
+    super('backend_unavailable', message);
+  }
+}
+
+/** A call on a model or solver after `dispose()`. */
+export class DisposedError extends TrmError {
+  constructor(what: string) {
+    super('disposed', `${what} was disposed; create a new one`);
+  }
+}

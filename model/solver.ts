@@ -1,0 +1,115 @@
+/**
+ * A solver: one model plus one task codec. `solve` takes a puzzle in its natural form and returns
+ * the decoded, verified answer with the halting step and confidence; `onStep` shows the model
+ * "thinking" (each supervision step's decoded answer). Never touches the TF.js backend choice.
+ */
+import { ConfigError, DisposedError } from './errors.js';
+import { runSteps, sigmoid, type HaltMode } from './inference.js';
+import type { LoadedModel } from './load.js';
+import { getTask } from './tasks/index.js';
+import type { TaskName } from './tasks/codec.js';
+import { createTrm, type Trm } from './trm.js';
+
+export interface SolveOptions {
+  /** Supervision steps at most; default config.halt_max_steps (16 for the official models). */
+  maxSteps?: number;
+  /** 'never' (default): run every step, as the official evaluation; 'q': stop once q_halt > 0. */
+  halt?: HaltMode;
+  /** Puzzle identifier per puzzle (ARC); default 0, the single row of Sudoku and Maze models. */
+  identifiers?: number[];
+  /** Called after every supervision step with each still-running puzzle's current answer. */
+  onStep?: (step: SolveStep) => void;
+}
+
+export interface SolveStep {
+  step: number;
+  /** Index of the puzzle in the batch. */
+  index: number;
+  /** The decoded answer after this step, in the task's natural form. */
+  solution: unknown;
+  confidence: number;
+  /** This puzzle stops after this step. */
+  stop: boolean;
+}
+
+export interface Solution {
+  /** The answer in the task's natural form (Sudoku: 81-char string; Maze: rows; ARC: grid). */
+  solution: unknown;
+  /** The answer checked by the task's validator (Sudoku: valid and keeps the givens; Maze: optimal path). */
+  verified: boolean;
+  /** Supervision steps run. */
+  steps: number;
+  /** The halting rule fired (q_halt > 0 in 'q' mode, or halt_max_steps reached). */
+  halted: boolean;
+  qHalt: number;
+  /** σ(q_halt): the model's belief that the whole answer is right. */
+  confidence: number;
+}
+
+export interface Solver {
+  readonly task: TaskName;
+  readonly model: LoadedModel;
+  solve(puzzle: unknown, options?: SolveOptions): Promise<Solution>;
+  /** One batched forward for many puzzles (faster per puzzle than separate solves). */
+  solveBatch(puzzles: readonly unknown[], options?: SolveOptions): Promise<Solution[]>;
+  /** Frees the model's tensors; idempotent. Later calls throw DisposedError. */
+  dispose(): void;
+}
+
+/** Creates a solver that owns `model` (disposing the solver frees the weights). */
+export function createSolver({ model, task }: { model: LoadedModel; task: TaskName }): Solver {
+  const codec = getTask(task);
+  const cfg = model.config;
+  if (codec.seqLen !== cfg.seq_len || codec.vocabSize !== cfg.vocab_size) {
+    throw new ConfigError(`model (seq_len ${cfg.seq_len}, vocab_size ${cfg.vocab_size}) does not fit task ${task} (seq_len ${codec.seqLen}, vocab_size ${codec.vocabSize})`);
+  }
+  let trm: Trm | null = createTrm(cfg, model.weights);
+
+  async function solveBatch(puzzles: readonly unknown[], options: SolveOptions = {}): Promise<Solution[]> {
+    if (!trm) throw new DisposedError('solver');
+    const parsed = puzzles.map((p) => codec.parse(p));
+    const tokens = new Int32Array(parsed.length * cfg.seq_len);
+    parsed.forEach((p, i) => tokens.set(codec.encode(p), i * cfg.seq_len));
+    if (options.identifiers && options.identifiers.length !== parsed.length) {
+      throw new ConfigError(`identifiers has ${options.identifiers.length} entries for ${parsed.length} puzzles`, ['identifiers']);
+    }
+    const identifiers = Int32Array.from(options.identifiers ?? parsed.map(() => 0));
+    const { onStep } = options;
+    const results = await runSteps(trm, { tokens, identifiers }, {
+      maxSteps: options.maxSteps,
+      halt: options.halt,
+      onStep:
+        onStep &&
+        ((out) => {
+          for (const s of out.samples) {
+            const solution = codec.format(codec.decode(s.predictions, parsed[s.index]));
+            onStep({ step: out.step, index: s.index, solution, confidence: sigmoid(s.qHalt), stop: s.stop });
+          }
+        }),
+    });
+    return results.map((r) => {
+      const decoded = codec.decode(r.predictions, parsed[r.index]);
+      return {
+        solution: codec.format(decoded),
+        verified: codec.verify(parsed[r.index], decoded),
+        steps: r.steps,
+        halted: r.halted,
+        qHalt: r.qHalt,
+        confidence: sigmoid(r.qHalt),
+      };
+    });
+  }
+
+  return {
+    task,
+    model,
+    solveBatch,
+    solve: async (puzzle, options) => (await solveBatch([puzzle], options))[0]!,
+    dispose() {
+      if (!trm) return;
+      trm.dispose();
+      model.dispose();
+      trm = null;
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * npm run solve -- --model <checkpoint or run folder> --task sudoku --puzzle <81 chars>
+ *
+ * Solves one puzzle and prints the grid, each supervision step (the model "thinking"), the step
+ * it halted at, the q confidence and whether the answer verifies. Exit 0 on success, 2 on bad
+ * input (with the reason), 1 on an unexpected failure.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { countParameters } from '../model/cost.js';
+import { createSolver, getTask, TrmError, type Solution, type TaskName } from '../model/index.js';
+import { initBackend, loadCheckpointFile, type BackendName } from '../model/runtime/node.js';
+
+const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task sudoku|maze|arc
+         (--puzzle <text> | --puzzle-file <file>) [options]
+
+  --model <path>        official checkpoint (step_N or .safetensors) or a run folder holding step_N files
+  --task <name>         sudoku (81 chars, '.'/'0' blank), maze (30 rows over '# SG'), arc (task JSON)
+  --puzzle <text>       the puzzle inline (maze rows separated by newlines or '|')
+  --puzzle-file <file>  the puzzle from a file (arc: a task JSON, with --test-index)
+  --config <file>       model config, JSON or YAML (default: all_config.yaml beside the checkpoint)
+  --max-steps <n>       supervision steps at most (default: the model's halt_max_steps)
+  --halt never|q        never: run every step (official evaluation, default); q: stop once q_halt > 0
+  --identifier <n>      puzzle identifier (ARC: the row of this task in identifiers.json; default 0)
+  --test-index <i>      ARC: which test input of the task (default 0)
+  --backend wasm|cpu    TF.js backend (default wasm)
+  --json                print one JSON object instead of text`;
+
+class UsageError extends Error {}
+
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        model: { type: 'string' }, task: { type: 'string' }, puzzle: { type: 'string' }, 'puzzle-file': { type: 'string' },
+        config: { type: 'string' }, 'max-steps': { type: 'string' }, halt: { type: 'string', default: 'never' },
+        identifier: { type: 'string', default: '0' }, 'test-index': { type: 'string', default: '0' },
+        backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+const integer = (name: string, text: string | undefined, min: number) => {
+  const n = Number(text);
+  if (text === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got ${JSON.stringify(text)}`);
+  return n;
+};
+
+/** The puzzle in the form the task's codec parses. */
+async function readPuzzle(task: TaskName, inline: string | undefined, file: string | undefined, testIndex: number): Promise<unknown> {
+  if ((inline === undefined) === (file === undefined)) throw new UsageError('give exactly one of --puzzle and --puzzle-file');
+  const text = inline ?? (await readFile(file!, 'utf8').catch(() => {
+    throw new UsageError(`--puzzle-file ${file}: cannot read`);
+  }));
+  if (task === 'maze') return text.includes('|') ? text.split('|') : text;
+  if (task !== 'arc') return text;
+  let json: { test?: { input: unknown; output?: unknown }[]; input?: unknown };
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError('arc: the puzzle must be a task JSON ({"train": [...], "test": [...]}) or a test pair ({"input": grid})');
+  }
+  if (!json.test) return json;
+  const pair = json.test[testIndex];
+  if (!pair) throw new UsageError(`arc: the task has ${json.test.length} test inputs; --test-index ${testIndex} is out of range`);
+  return pair;
+}
+
+/** Text rendering of a solution for the terminal. */
+function render(task: TaskName, solution: unknown): string {
+  if (task === 'sudoku') {
+    const s = solution as string;
+    return Array.from({ length: 9 }, (_, r) => {
+      const cells = Array.from({ length: 9 }, (_, c) => s[r * 9 + c]! + (c === 2 || c === 5 ? ' |' : ''));
+      return ` ${cells.join(' ')}${r === 2 || r === 5 ? '\n ------+-------+------' : ''}`;
+    }).join('\n');
+  }
+  if (task === 'maze') return (solution as string[]).map((row) => ` ${row}`).join('\n');
+  return (solution as number[][]).map((row) => ` ${row.join(' ')}`).join('\n');
+}
+
+async function main(): Promise<void> {
+  const o = options();
+  if (o.help) return void console.log(USAGE);
+  if (!o.model) throw new UsageError('--model is required');
+  if (!o.task) throw new UsageError('--task is required');
+  const task = getTask(o.task).name;
+  if (o.halt !== 'never' && o.halt !== 'q') throw new UsageError(`--halt must be never or q, got ${JSON.stringify(o.halt)}`);
+  if (o.backend !== 'wasm' && o.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${JSON.stringify(o.backend)}`);
+  const maxSteps = o['max-steps'] === undefined ? undefined : integer('max-steps', o['max-steps'], 1);
+  const identifier = integer('identifier', o.identifier, 0);
+  const puzzle = await readPuzzle(task, o.puzzle, o['puzzle-file'], integer('test-index', o['test-index'], 0));
+  getTask(task).parse(puzzle); // report a bad puzzle before loading anything
+
+  await initBackend(o.backend as BackendName);
+  const model = await loadCheckpointFile(o.model, { task, ...(o.config ? { configPath: o.config } : {}) });
+  const solver = createSolver({ model, task });
+  const c = model.config;
+  const started = performance.now();
+  const steps: { step: number; confidence: number; solution: unknown }[] = [];
+  const log = (line: string) => !o.json && console.log(line);
+
+  log(`model   ${model.source.name} (${model.source.format}) · ${task} · D ${c.hidden_size} · T ${c.H_cycles} · n ${c.L_cycles} · ${countParameters(c).toLocaleString('en')} parameters · ${o.backend} backend`);
+  log(`puzzle\n${render(task, getTask(task).format(getTask(task).parse(puzzle)))}`);
+  let result: Solution;
+  try {
+    result = await solver.solve(puzzle, {
+      maxSteps,
+      halt: o.halt,
+      identifiers: [identifier],
+      onStep: (s) => {
+        steps.push({ step: s.step, confidence: s.confidence, solution: s.solution });
+        const changed = steps.length > 1 ? diffCount(steps[steps.length - 2]!.solution, s.solution) : 0;
+        const note = steps.length === 1 ? '' : changed === null ? '  answer changed size' : `  ${changed} cells changed`;
+        log(`step ${String(s.step).padStart(2)}/${maxSteps ?? c.halt_max_steps}  confidence ${s.confidence.toFixed(3)}${note}`);
+      },
+    });
+  } finally {
+    solver.dispose();
+  }
+  const ms = performance.now() - started;
+  if (o.json) {
+    console.log(JSON.stringify({ task, model: model.source.name, ...result, ms: Math.round(ms), trajectory: steps }));
+    return;
+  }
+  log(`solution\n${render(task, result.solution)}`);
+  const why = result.halted ? (o.halt === 'q' && result.qHalt > 0 ? 'q_halt > 0' : 'halt_max_steps') : 'maxSteps budget';
+  log(`${result.halted ? 'halted' : 'stopped'} at step ${result.steps} (${why}) · confidence σ(q_halt) = ${result.confidence.toFixed(3)} · verified: ${result.verified ? 'yes' : 'no'} · ${(ms / 1000).toFixed(2)} s`);
+}
+
+/** Cells that differ between two consecutive answers, or null when the answer changed size (ARC). */
+function diffCount(a: unknown, b: unknown): number | null {
+  const cells = (v: unknown): unknown[] => (typeof v === 'string' ? [...v] : (v as unknown[]).flatMap((row) => (typeof row === 'string' ? [...row] : (row as unknown[]))));
+  const [x, y] = [cells(a), cells(b)];
+  return x.length === y.length ? x.filter((v, i) => v !== y[i]).length : null;
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    if (e instanceof UsageError) console.error(`solve: ${e.message}\n\n${USAGE}`);
+    else if (e instanceof TrmError) console.error(`solve: ${e.message}`);
+    else console.error(`solve: unexpected failure: ${(e as Error).stack ?? e}`);
+    process.exit(e instanceof UsageError || e instanceof TrmError ? 2 : 1);
+  },
+);

@@ -1,0 +1,7 @@
+/** Every test runs on the wasm backend (the path the product ships), initialised once per file. */
+import { beforeAll } from 'vitest';
+import { initBackend } from '../../model/runtime/node.js';
+
+export function useWasmBackend(): void {
+  beforeAll(() => initBackend('wasm'));
+}
