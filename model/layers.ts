@@ -5,10 +5,50 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+/**
+ * matMul whose gradient transposes explicitly: TF.js's own matMul gradient uses the transposeA/B
+ * flags, which run 10-20× slower on the wasm backend (training-notes §2.2). Works for [N, K]·[K, M]
+ * and batched [G, N, K]·[G, K, M]. Same forward value as tf.matMul.
+ */
+const fastMatMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([a, b]);
+  const swapLast = (t: tf.Tensor) => tf.transpose(t, t.rank === 2 ? [1, 0] : [0, 2, 1]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor, swapLast(saved[1]!)),
+      tf.matMul(swapLast(saved[0]!), dy as tf.Tensor),
+    ],
+  };
+}) as <T extends tf.Tensor>(a: T, b: tf.Tensor) => T;
+
 /** A dense layer without bias: x [N, in] · w [in, out] → [N, out] (official `F.linear(x, W)` with w = Wᵀ). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(x, w);
+  return fastMatMul(x, w);
 }
+
+/**
+ * Row lookup table[ids] with a gradient the wasm backend has: TF.js's gather gradient needs
+ * UnsortedSegmentSum, which wasm lacks, so the table gradient is oneHot(ids)ᵀ · dy.
+ */
+export const embeddingLookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [table, ids, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+  save([ids]); // kept by the tape; a closure-captured tensor would be freed before backprop
+  return {
+    value: tf.gather(table, ids),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [
+      tf.matMul(tf.transpose(tf.oneHot(saved[0] as tf.Tensor1D, table.shape[0])), dy as tf.Tensor2D),
+      tf.zerosLike(saved[0]!),
+    ],
+  };
+}) as (table: tf.Tensor2D, ids: tf.Tensor1D) => tf.Tensor2D;
+
+/** The identity, with no gradient (TF.js has no stop-gradient op). */
+export const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.zerosLike(dy as tf.Tensor) };
+}) as <T extends tf.Tensor>(x: T) => T;
 
 /** Weightless RMSNorm over the last axis: v / sqrt(mean(v²) + eps). */
 export function rmsNorm<T extends tf.Tensor>(v: T, eps: number): T {
@@ -88,8 +128,8 @@ export function attention(h: tf.Tensor2D, batch: number, heads: number, w: Atten
   const qh = tf.reshape(tf.transpose(q, [0, 2, 1, 3]), [batch * heads, length, dh]) as tf.Tensor3D;
   const khT = tf.reshape(tf.transpose(k, [0, 2, 3, 1]), [batch * heads, dh, length]) as tf.Tensor3D;
   const vh = tf.reshape(tf.transpose(v, [0, 2, 1, 3]), [batch * heads, length, dh]) as tf.Tensor3D;
-  const scores = tf.mul(tf.matMul(qh, khT), 1 / Math.sqrt(dh)); // [B·H, L, L]
-  const out = tf.matMul(tf.softmax(scores), vh); // [B·H, L, d_h]
+  const scores = tf.mul(fastMatMul(qh, khT), 1 / Math.sqrt(dh)); // [B·H, L, L]
+  const out = fastMatMul(tf.softmax(scores), vh); // [B·H, L, d_h]
   const merged = tf.reshape(tf.transpose(tf.reshape(out, [batch, heads, length, dh]), [0, 2, 1, 3]), [rows, d]) as tf.Tensor2D;
   return linear(merged, w.o);
 }

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { prefixLength, totalLength, type TrmConfig } from './config.js';
-import { attention, linear, rmsNorm, ropeTables, swiglu, tokenMixNorm, type RopeTables } from './layers.js';
+import { attention, embeddingLookup, linear, rmsNorm, ropeTables, swiglu, tokenMixNorm, type RopeTables } from './layers.js';
 import type { BlockWeights, TrmWeights } from './weights.js';
 import { DisposedError } from './errors.js';
 
@@ -29,18 +29,22 @@ export interface Trm {
   readonly prefix: number;
   /** L = seq_len + P. */
   readonly length: number;
-  /** x = √D·[puzzle prefix ; E_tok[tokens]] (spec §3.2). tokens [B, S] int32, identifiers [B] int32. */
-  embed(tokens: tf.Tensor2D, identifiers: tf.Tensor1D): tf.Tensor3D;
+  /**
+   * x = √D·[puzzle prefix ; E_tok[tokens]] (spec §3.2). tokens [B, S] int32; `puzzle` is either the
+   * identifiers [B] int32 (rows are looked up in E_puz) or the rows themselves [B, puzzle_emb_ndim].
+   */
+  embed(tokens: tf.Tensor2D, puzzle: tf.Tensor1D | tf.Tensor2D): tf.Tensor3D;
   /** One application of the network: blocks(h + injection). */
   net(h: tf.Tensor3D, injection: tf.Tensor3D): tf.Tensor3D;
   /** One block (exposed for the parity suite's first-block check). */
   block(h: tf.Tensor3D, layer: number): tf.Tensor3D;
   /**
-   * One supervision step without gradient: T rounds of (n z-updates, one y-update).
+   * One supervision step without gradient: T rounds of (n z-updates, one y-update); `rounds`
+   * (default T) lets training run the T − 1 gradient-free rounds alone.
    * Memory-tight: each application runs in its own tidy and superseded states are freed;
    * the input carry stays owned by the caller, the returned one by the callee's caller.
    */
-  step(carry: Carry, x: tf.Tensor3D): Carry;
+  step(carry: Carry, x: tf.Tensor3D, rounds?: number): Carry;
   /** One round (n z-updates then one y-update), inside the caller's tidy. For training. */
   round(carry: Carry, x: tf.Tensor3D): Carry;
   /** lm_head over the non-prefix positions and q_head over position 0 (spec §3.4). */
@@ -83,14 +87,15 @@ export function createTrm(config: TrmConfig, weights: TrmWeights): Trm {
     return out;
   }
 
-  function embed(tokens: tf.Tensor2D, identifiers: tf.Tensor1D): tf.Tensor3D {
+  function embed(tokens: tf.Tensor2D, puzzle: tf.Tensor1D | tf.Tensor2D): tf.Tensor3D {
     live();
     return tf.tidy(() => {
       const [B, S] = tokens.shape;
-      let e: tf.Tensor3D = tf.reshape(tf.gather(weights.embedTokens, tf.reshape(tokens, [B * S])), [B, S, D]);
+      let e: tf.Tensor3D = tf.reshape(embeddingLookup(weights.embedTokens, tf.reshape(tokens, [B * S])), [B, S, D]);
       if (P > 0) {
         // One row of width puzzle_emb_ndim laid row-major over P slots, zero-padded (spec §3.2).
-        const rows = tf.gather(weights.puzzleEmb!, identifiers) as tf.Tensor2D; // [B, ndim]
+        // Training passes the rows themselves (the official scratch copy that receives the gradient).
+        const rows = puzzle.rank === 2 ? (puzzle as tf.Tensor2D) : (tf.gather(weights.puzzleEmb!, puzzle) as tf.Tensor2D); // [B, ndim]
         const padded = tf.pad(rows, [[0, 0], [0, P * D - config.puzzle_emb_ndim]]);
         e = tf.concat([tf.reshape(padded, [B, P, D]) as tf.Tensor3D, e], 1);
       }
@@ -108,11 +113,11 @@ export function createTrm(config: TrmConfig, weights: TrmWeights): Trm {
     return { y, z };
   }
 
-  function step(carry: Carry, x: tf.Tensor3D): Carry {
+  function step(carry: Carry, x: tf.Tensor3D, rounds = config.H_cycles): Carry {
     live();
     let { y, z } = carry;
     const replace = (old: tf.Tensor, original: tf.Tensor) => old !== original && old.dispose();
-    for (let t = 0; t < config.H_cycles; t++) {
+    for (let t = 0; t < rounds; t++) {
       const yx = tf.add(y, x) as tf.Tensor3D;
       for (let i = 0; i < config.L_cycles; i++) {
         const next = tf.tidy(() => net(z, yx));

@@ -130,7 +130,56 @@ export function inferConfig(tensors: readonly TensorEntry[], hints: Partial<TrmC
   return cfg;
 }
 
-/** Float32 [rows, cols] row-major → its transpose restricted to rows [from, from+count): [cols, count]. */
+/**
+ * One tensor of the port and where it lives in the official state_dict: rows [from, from+count)
+ * of `key`, transposed when it is a linear weight (official [out, in] → kernel [in, out]).
+ */
+interface Part {
+  name: string;
+  key: string;
+  from: number;
+  count: number;
+  transposed: boolean;
+}
+
+/** The mapping between the port's named tensors and the official keys, for a config. */
+function parts(cfg: TrmConfig): Part[] {
+  const shapes = officialShapes(cfg);
+  const rows = (key: string) => shapes.get(key)![0]!;
+  const whole = (name: string, key: string, transposed: boolean): Part => ({ name, key, from: 0, count: rows(key), transposed });
+  const split = (names: string[], key: string): Part[] => {
+    const count = rows(key) / names.length;
+    return names.map((name, i) => ({ name, key, from: i * count, count, transposed: true }));
+  };
+  const out: Part[] = [
+    whole('embedTokens', 'embed_tokens.embedding_weight', false),
+    whole('lmHead', 'lm_head.weight', true),
+    whole('qHead', 'q_head.weight', true),
+    whole('qHeadBias', 'q_head.bias', false),
+    whole('hInit', 'H_init', false),
+    whole('lInit', 'L_init', false),
+  ];
+  if (cfg.puzzle_emb_ndim > 0) out.push(whole('puzzleEmb', 'puzzle_emb.weights', false));
+  if (cfg.pos_encodings === 'learned') out.push(whole('embedPos', 'embed_pos.embedding_weight', false));
+  for (let i = 0; i < cfg.L_layers; i++) {
+    const p = `L_level.layers.${i}`;
+    if (cfg.mlp_t) {
+      out.push(...split([`layers.${i}.mlpT.gate`, `layers.${i}.mlpT.up`], `${p}.mlp_t.gate_up_proj.weight`));
+      out.push(whole(`layers.${i}.mlpT.down`, `${p}.mlp_t.down_proj.weight`, true));
+    } else {
+      out.push(...split([`layers.${i}.attn.q`, `layers.${i}.attn.k`, `layers.${i}.attn.v`], `${p}.self_attn.qkv_proj.weight`));
+      out.push(whole(`layers.${i}.attn.o`, `${p}.self_attn.o_proj.weight`, true));
+    }
+    out.push(...split([`layers.${i}.mlp.gate`, `layers.${i}.mlp.up`], `${p}.mlp.gate_up_proj.weight`));
+    out.push(whole(`layers.${i}.mlp.down`, `${p}.mlp.down_proj.weight`, true));
+  }
+  return out;
+}
+
+/** Port tensor names that are fixed buffers (not trained by AdamATan2, not in the EMA). */
+export const BUFFERS: ReadonlySet<string> = new Set(['hInit', 'lInit', 'puzzleEmb']);
+
+/** [rows, cols] row-major → rows [from, from+count) transposed: [cols, count]. */
 function transposeRows(data: Float32Array, cols: number, from: number, count: number): Float32Array {
   const out = new Float32Array(cols * count);
   for (let r = 0; r < count; r++) {
@@ -138,6 +187,36 @@ function transposeRows(data: Float32Array, cols: number, from: number, count: nu
     for (let c = 0; c < cols; c++) out[c * count + r] = data[src + c]!;
   }
   return out;
+}
+
+/** Every tensor of a weights object by its port name ('lmHead', 'layers.0.mlp.gate', …). */
+export function namedWeights(w: TrmWeights): Map<string, tf.Tensor> {
+  const named = new Map<string, tf.Tensor>([
+    ['embedTokens', w.embedTokens], ['lmHead', w.lmHead], ['qHead', w.qHead], ['qHeadBias', w.qHeadBias], ['hInit', w.hInit], ['lInit', w.lInit],
+  ]);
+  if (w.puzzleEmb) named.set('puzzleEmb', w.puzzleEmb);
+  if (w.embedPos) named.set('embedPos', w.embedPos);
+  w.layers.forEach((layer, i) => {
+    for (const [group, tensors] of Object.entries(layer)) {
+      for (const [k, t] of Object.entries(tensors as Record<string, tf.Tensor>)) named.set(`layers.${i}.${group}.${k}`, t);
+    }
+  });
+  return named;
+}
+
+/** Inverse of `namedWeights`. */
+export function weightsFromNamed(named: ReadonlyMap<string, tf.Tensor>, cfg: TrmConfig): TrmWeights {
+  const get = <T extends tf.Tensor>(name: string) => named.get(name) as T;
+  const group = <T>(prefix: string, keys: string[]) => Object.fromEntries(keys.map((k) => [k, get(`${prefix}.${k}`)])) as T;
+  return {
+    embedTokens: get('embedTokens'), lmHead: get('lmHead'), qHead: get('qHead'), qHeadBias: get('qHeadBias'), hInit: get('hInit'), lInit: get('lInit'),
+    ...(named.has('puzzleEmb') ? { puzzleEmb: get('puzzleEmb') } : {}),
+    ...(named.has('embedPos') ? { embedPos: get('embedPos') } : {}),
+    layers: Array.from({ length: cfg.L_layers }, (_, i) => ({
+      ...(cfg.mlp_t ? { mlpT: group<SwigluWeights>(`layers.${i}.mlpT`, ['gate', 'up', 'down']) } : { attn: group<AttentionWeights>(`layers.${i}.attn`, ['q', 'k', 'v', 'o']) }),
+      mlp: group<SwigluWeights>(`layers.${i}.mlp`, ['gate', 'up', 'down']),
+    })),
+  };
 }
 
 /**
@@ -157,59 +236,53 @@ export async function loadOfficialWeights(tensors: readonly TensorEntry[], cfg: 
       throw new CheckpointError(`${key}: shape ${JSON.stringify(got)} does not match the config's ${JSON.stringify(want)}`, [key]);
     }
   }
-
   const data = new Map<string, Float32Array>();
   for (const key of expected.keys()) data.set(key, await byKey.get(key)!.read());
+  return weightsFromOfficial(data, cfg);
+}
 
-  const D = cfg.hidden_size;
-  const get = (key: string) => data.get(key)!;
-  /** Official [out, in] rows [from, from+count) → kernel [in, count]. */
-  const kernel = (key: string, from = 0, count = expected.get(key)![0]!) => {
-    const [, inWidth] = expected.get(key)!;
-    return tf.tensor2d(transposeRows(get(key), inWidth!, from, count), [inWidth!, count]);
-  };
-  const swigluFrom = (prefix: string): SwigluWeights => {
-    const inner = expected.get(`${prefix}.down_proj.weight`)![1]!;
-    return {
-      gate: kernel(`${prefix}.gate_up_proj.weight`, 0, inner),
-      up: kernel(`${prefix}.gate_up_proj.weight`, inner, inner),
-      down: kernel(`${prefix}.down_proj.weight`),
-    };
-  };
+/** Builds weights from official arrays (key → row-major data in the official shape). */
+export function weightsFromOfficial(data: ReadonlyMap<string, Float32Array>, cfg: TrmConfig): TrmWeights {
+  const shapes = officialShapes(cfg);
+  const named = new Map<string, tf.Tensor>();
+  for (const part of parts(cfg)) {
+    const shape = shapes.get(part.key)!;
+    const source = data.get(part.key)!;
+    if (!part.transposed) {
+      named.set(part.name, tf.tensor(source, shape));
+    } else {
+      const inWidth = shape[1]!;
+      named.set(part.name, tf.tensor2d(transposeRows(source, inWidth, part.from, part.count), [inWidth, part.count]));
+    }
+  }
+  return weightsFromNamed(named, cfg);
+}
 
-  return {
-    embedTokens: tf.tensor2d(get('embed_tokens.embedding_weight'), expected.get('embed_tokens.embedding_weight') as [number, number]),
-    lmHead: kernel('lm_head.weight'),
-    qHead: kernel('q_head.weight'),
-    qHeadBias: tf.tensor1d(get('q_head.bias')),
-    ...(cfg.puzzle_emb_ndim > 0 ? { puzzleEmb: tf.tensor2d(get('puzzle_emb.weights'), expected.get('puzzle_emb.weights') as [number, number]) } : {}),
-    ...(cfg.pos_encodings === 'learned' ? { embedPos: tf.tensor2d(get('embed_pos.embedding_weight'), expected.get('embed_pos.embedding_weight') as [number, number]) } : {}),
-    hInit: tf.tensor1d(get('H_init')),
-    lInit: tf.tensor1d(get('L_init')),
-    layers: Array.from({ length: cfg.L_layers }, (_, i) => {
-      const p = `L_level.layers.${i}`;
-      const mixer: Partial<BlockWeights> = cfg.mlp_t
-        ? { mlpT: swigluFrom(`${p}.mlp_t`) }
-        : {
-            attn: {
-              q: kernel(`${p}.self_attn.qkv_proj.weight`, 0, D),
-              k: kernel(`${p}.self_attn.qkv_proj.weight`, D, D),
-              v: kernel(`${p}.self_attn.qkv_proj.weight`, 2 * D, D),
-              o: kernel(`${p}.self_attn.o_proj.weight`),
-            },
-          };
-      return { ...mixer, mlp: swigluFrom(`${p}.mlp`) };
-    }),
-  };
+/**
+ * The official state_dict arrays (prefix-free keys, official shapes) from port-named arrays:
+ * weights for export, or gradients for comparison with the official code.
+ */
+export function toOfficial(arrays: ReadonlyMap<string, Float32Array>, cfg: TrmConfig): Map<string, { shape: number[]; data: Float32Array }> {
+  const shapes = officialShapes(cfg);
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const part of parts(cfg)) {
+    const source = arrays.get(part.name);
+    if (!source) continue;
+    const shape = shapes.get(part.key)!;
+    if (!out.has(part.key)) out.set(part.key, { shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
+    const target = out.get(part.key)!.data;
+    if (!part.transposed) {
+      target.set(source);
+    } else {
+      const inWidth = shape[1]!;
+      // kernel [in, count] → official rows [from, from+count) of [out, in]
+      for (let c = 0; c < inWidth; c++) for (let r = 0; r < part.count; r++) target[(part.from + r) * inWidth + c] = source[c * part.count + r]!;
+    }
+  }
+  return out;
 }
 
 /** Every tensor of a weights object, for disposal and counting. */
 export function weightTensors(w: TrmWeights): tf.Tensor[] {
-  const out: tf.Tensor[] = [w.embedTokens, w.lmHead, w.qHead, w.qHeadBias, w.hInit, w.lInit];
-  if (w.puzzleEmb) out.push(w.puzzleEmb);
-  if (w.embedPos) out.push(w.embedPos);
-  for (const layer of w.layers) {
-    for (const part of [layer.mlpT, layer.attn, layer.mlp]) if (part) out.push(...Object.values(part));
-  }
-  return out;
+  return [...namedWeights(w).values()];
 }

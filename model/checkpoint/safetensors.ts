@@ -48,3 +48,45 @@ export async function readSafetensors(src: ByteSource): Promise<TensorEntry[]> {
   }
   return out;
 }
+
+/** A tensor to write: float32 data in row-major order. */
+export interface TensorToWrite {
+  shape: readonly number[];
+  data: Float32Array;
+}
+
+/**
+ * Serialises float32 tensors as safetensors (names sorted, 8-byte aligned header), with optional
+ * string metadata in `__metadata__`.
+ */
+export function writeSafetensors(tensors: ReadonlyMap<string, TensorToWrite>, metadata: Record<string, string> = {}): Uint8Array {
+  const names = [...tensors.keys()].sort();
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const name of names) {
+    const t = tensors.get(name)!;
+    if (t.data.length !== numel(t.shape)) throw new CheckpointError(`${name}: ${t.data.length} values for shape ${JSON.stringify(t.shape)}`);
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    offset += t.data.byteLength;
+  }
+  const json = JSON.stringify(header);
+  const unpadded = new TextEncoder().encode(json).length; // metadata may hold non-ASCII text
+  const head = new TextEncoder().encode(json + ' '.repeat((8 - (unpadded % 8)) % 8));
+  const out = new Uint8Array(8 + head.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  let at = 8 + head.length;
+  for (const name of names) {
+    const t = tensors.get(name)!;
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    at += t.data.byteLength;
+  }
+  return out;
+}
+
+/** The `__metadata__` strings of a safetensors file. */
+export async function readSafetensorsMetadata(src: ByteSource): Promise<Record<string, string>> {
+  const headerLength = Number(new DataView((await src.read(0, 8)).slice().buffer).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(await src.read(8, headerLength)));
+  return header.__metadata__ ?? {};
+}

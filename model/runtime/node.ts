@@ -39,6 +39,15 @@ export async function initBackend(name: BackendName = 'wasm'): Promise<void> {
   if (!ok) throw new BackendError(`TF.js backend '${name}' is not available`);
 }
 
+/**
+ * Registers TF.js's gradient functions, which training needs. tfjs-core's own registration module
+ * is ESM that Node cannot load (directory imports), so the Node bundle of @tensorflow/tfjs, which
+ * registers them in the shared global registry, is imported for that side effect.
+ */
+export async function registerGradients(): Promise<void> {
+  await import('@tensorflow/tfjs');
+}
+
 /** A ByteSource over a file, read on demand (a 2 GB ARC checkpoint is never loaded whole). */
 export async function fileSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
   const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
