@@ -58,8 +58,8 @@ export interface Solver {
 
 /** Creates a solver that owns `model` (disposing the solver frees the weights). */
 export function createSolver({ model, task }: { model: LoadedModel; task: TaskName }): Solver {
-  const codec = getTask(task);
   const cfg = model.config;
+  const codec = getTask(task, cfg.seq_len);
   if (codec.seqLen !== cfg.seq_len || codec.vocabSize !== cfg.vocab_size) {
     throw new ConfigError(`model (seq_len ${cfg.seq_len}, vocab_size ${cfg.vocab_size}) does not fit task ${task} (seq_len ${codec.seqLen}, vocab_size ${codec.vocabSize})`);
   }

@@ -10,7 +10,7 @@ export interface Grid {
   readonly cells: Uint8Array;
 }
 
-export function createGrid(rows: number, cols: number, cells = new Uint8Array(rows * cols)): Grid {
+export function createGrid(rows: number, cols: number, cells: Uint8Array = new Uint8Array(rows * cols)): Grid {
   if (cells.length !== rows * cols) throw new RangeError(`grid ${rows}×${cols} needs ${rows * cols} cells, got ${cells.length}`);
   return { rows, cols, cells };
 }

@@ -2,14 +2,22 @@
 import { InvalidPuzzleError } from '../errors.js';
 import { arcCodec } from './arc.js';
 import type { TaskCodec } from './codec.js';
-import { mazeCodec } from './maze.js';
+import { createMazeCodec, mazeCodec } from './maze.js';
 import { sudokuCodec } from './sudoku.js';
 
 export const TASKS = Object.freeze({ sudoku: sudokuCodec, maze: mazeCodec, arc: arcCodec });
 
-export function getTask(name: string): TaskCodec<unknown, unknown> {
+/**
+ * The codec of a task; with `seqLen`, sized for that model (mazes are square grids of any size
+ * up to 30×30; Sudoku and ARC have fixed sizes).
+ */
+export function getTask(name: string, seqLen?: number): TaskCodec<unknown, unknown> {
   const codec = (TASKS as Record<string, TaskCodec<unknown, unknown>>)[name];
   if (!codec) throw new InvalidPuzzleError(`unknown task ${JSON.stringify(name)}: must be one of ${Object.keys(TASKS).join(', ')}`, ['task']);
+  if (name === 'maze' && seqLen !== undefined && seqLen !== codec.seqLen) {
+    const side = Math.round(Math.sqrt(seqLen));
+    if (side * side === seqLen && side <= 30) return createMazeCodec(side, side) as TaskCodec<unknown, unknown>;
+  }
   return codec;
 }
 

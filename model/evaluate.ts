@@ -1,0 +1,94 @@
+/**
+ * Evaluation as the official code scores it (spec §5.4): a sequence is exactly right when every
+ * labelled cell's argmax equals its label after the last step (Sudoku: all 81 cells, givens
+ * included; Maze: all 900). Also token accuracy, accuracy after each supervision step, and the
+ * mean halting step. Batches run through `recurse`, so `halt: 'q'` stops samples early.
+ */
+import type { Example } from './data/source.js';
+import { recurse, type HaltMode } from './inference.js';
+import type { Trm } from './trm.js';
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  maxSteps?: number;
+  halt?: HaltMode;
+  /** Called after each batch with examples done so far. */
+  onProgress?: (done: number, total: number) => void;
+  /** Called with each example's final prediction (e.g. for ARC voting). */
+  onPrediction?: (example: Example, predictions: Int32Array, qHalt: number) => void;
+}
+
+export interface EvaluationResult {
+  count: number;
+  /** Fraction of sequences entirely right after their last step. */
+  exactAccuracy: number;
+  /** Mean over sequences of the fraction of labelled cells right. */
+  tokenAccuracy: number;
+  /** Exact accuracy if every sequence stopped after step k (index k−1); halted ones keep their answer. */
+  exactByStep: number[];
+  /** Mean supervision steps run. */
+  meanSteps: number;
+  /** Mean σ(q_halt) at the last step, and how often (q_halt ≥ 0) agreed with being right. */
+  meanConfidence: number;
+  qHaltAccuracy: number;
+  seconds: number;
+}
+
+function score(pred: Int32Array, labels: Int32Array): { right: number; labelled: number } {
+  let right = 0;
+  let labelled = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === -100) continue;
+    labelled++;
+    if (pred[i] === labels[i]) right++;
+  }
+  return { right, labelled };
+}
+
+export async function evaluate(trm: Trm, examples: readonly Example[], options: EvaluateOptions = {}): Promise<EvaluationResult> {
+  const started = performance.now();
+  const batchSize = options.batchSize ?? 16;
+  const maxSteps = options.maxSteps ?? trm.config.halt_max_steps;
+  const exactByStep = new Array<number>(maxSteps).fill(0);
+  let exact = 0, token = 0, steps = 0, confidence = 0, qRight = 0;
+  const S = trm.config.seq_len;
+
+  for (let from = 0; from < examples.length; from += batchSize) {
+    const batch = examples.slice(from, from + batchSize);
+    const tokens = new Int32Array(batch.length * S);
+    batch.forEach((e, i) => tokens.set(e.tokens, i * S));
+    const current: { correct: boolean; right: number; labelled: number; q: number; steps: number; predictions: Int32Array }[] = [];
+    let lastStep = 0;
+    for await (const out of recurse(trm, { tokens, identifiers: Int32Array.from(batch, (e) => e.id) }, { maxSteps, halt: options.halt ?? 'never' })) {
+      for (const s of out.samples) {
+        const { right, labelled } = score(s.predictions, batch[s.index]!.labels);
+        current[s.index] = { correct: right === labelled, right, labelled, q: s.qHalt, steps: out.step, predictions: s.predictions };
+      }
+      exactByStep[out.step - 1]! += current.filter((c) => c.correct).length;
+      lastStep = out.step;
+    }
+    // `current` keeps each stopped sample's last answer, so every column counts every sample;
+    // columns past the batch's last step repeat its final answers.
+    for (let k = lastStep; k < maxSteps; k++) exactByStep[k]! += current.filter((c) => c.correct).length;
+    current.forEach((c, i) => options.onPrediction?.(batch[i]!, c.predictions, c.q));
+    for (const c of current) {
+      exact += c.correct ? 1 : 0;
+      token += c.labelled ? c.right / c.labelled : 1;
+      steps += c.steps;
+      confidence += 1 / (1 + Math.exp(-c.q));
+      qRight += (c.q >= 0) === c.correct ? 1 : 0;
+    }
+    options.onProgress?.(Math.min(from + batchSize, examples.length), examples.length);
+  }
+  const n = Math.max(examples.length, 1);
+  return {
+    count: examples.length,
+    exactAccuracy: exact / n,
+    tokenAccuracy: token / n,
+    exactByStep: exactByStep.map((v) => v / n),
+    meanSteps: steps / n,
+    meanConfidence: confidence / n,
+    qHaltAccuracy: qRight / n,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

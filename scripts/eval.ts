@@ -1,0 +1,103 @@
+/**
+ * npm run eval -- --model <run dir or checkpoint> --data <spec> [--data <spec> ...] [--limit N] [--halt never|q] [--json f]
+ *
+ * Scores a model as the official evaluation does (exact accuracy after the last step, all labelled
+ * cells) and reports token accuracy, exact accuracy after each supervision step, the mean halting
+ * step and the time. Exit 0, or 2 on bad input.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { createTrm, TrmError, type TaskName } from '../model/index.js';
+import { evaluate, type EvaluationResult } from '../model/evaluate.js';
+import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
+import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
+import { openEvalSet } from './lib/data-spec.js';
+
+const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <spec> [--data <spec> ...] [options]
+
+  --model <path>      a training run folder (its newest step_N), or an official checkpoint
+  --data <spec>       sudoku:<dir> | official:<dir> (its test split) | maze-gen:<size>:seed=<s>:count=<n>
+                      | arc:<prefix>:subsets=<a,b>:test=<subset>[:aug=<n>] (scored by augmentation voting, pass@K)
+  --config <file>     model config when the checkpoint has none beside it
+  --limit <n>         first n examples of each set
+  --halt never|q      never: all steps, the official evaluation (default); q: stop once q_halt > 0
+  --max-steps <n>     supervision steps (default: the model's halt_max_steps)
+  --batch <n>         puzzles per forward pass (default 32)
+  --json <file>       write the results as JSON`;
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  let o;
+  try {
+    o = parseArgs({
+      options: {
+        model: { type: 'string' }, data: { type: 'string', multiple: true }, config: { type: 'string' }, limit: { type: 'string' },
+        halt: { type: 'string', default: 'never' }, 'max-steps': { type: 'string' }, batch: { type: 'string', default: '32' }, json: { type: 'string' }, help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (o.help) return console.log(USAGE), 0;
+  if (!o.model || !o.data?.length) throw new UsageError('--model and --data are required');
+  if (o.halt !== 'never' && o.halt !== 'q') throw new UsageError(`--halt must be never or q, got ${JSON.stringify(o.halt)}`);
+  const positive = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const limit = positive('limit', o.limit) ?? Infinity;
+  const maxSteps = positive('max-steps', o['max-steps']);
+  const batchSize = positive('batch', o.batch)!;
+
+  await initBackend('wasm');
+  const sets = await Promise.all(o.data.map((spec) => openEvalSet(spec, limit)));
+  const task = sets[0]!.shape.task;
+  const model = await loadCheckpointFile(o.model, { ...(task !== 'other' ? { task: task as TaskName } : {}), ...(o.config ? { configPath: o.config } : {}) });
+  const trm = createTrm(model.config, model.weights);
+  console.log(`model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${o.halt} · ${maxSteps ?? model.config.halt_max_steps} steps max`);
+
+  const results: (EvaluationResult & { data: string; arc?: ArcVotingResult['passAt'] })[] = [];
+  for (const set of sets) {
+    if (set.shape.seqLen !== model.config.seq_len || set.shape.vocabSize !== model.config.vocab_size) {
+      throw new TrmError('invalid_data', `${set.description}: seq_len ${set.shape.seqLen}, vocab ${set.shape.vocabSize} do not fit the model (seq_len ${model.config.seq_len}, vocab ${model.config.vocab_size})`);
+    }
+    const bar = new cliProgress.SingleBar({ format: `${set.description.slice(0, 60)} |{bar}| {value}/{total} · ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 60_000 }, cliProgress.Presets.shades_classic);
+    bar.start(set.examples.length, 0);
+    const voter = set.arc ? createArcVoter(set.arc.identifiers, set.arc.testPuzzles) : null;
+    const r = await evaluate(trm, set.examples, {
+      batchSize,
+      halt: o.halt,
+      ...(maxSteps ? { maxSteps } : {}),
+      onProgress: (done) => bar.update(done),
+      ...(voter ? { onPrediction: (e, pred, q) => voter.record(e.id, e.tokens, pred, q) } : {}),
+    });
+    bar.stop();
+    results.push({ data: set.description, ...r, ...(voter ? { arc: voter.result().passAt } : {}) });
+  }
+  trm.dispose();
+  model.dispose();
+
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+  console.log('\nset                                                           n     exact   token   mean steps  σ(q)   q right  s');
+  for (const r of results) {
+    console.log(`${r.data.slice(0, 60).padEnd(60)} ${String(r.count).padStart(5)}  ${pct(r.exactAccuracy).padStart(6)}  ${pct(r.tokenAccuracy).padStart(6)}  ${r.meanSteps.toFixed(2).padStart(10)}  ${r.meanConfidence.toFixed(2)}  ${pct(r.qHaltAccuracy).padStart(7)}  ${r.seconds.toFixed(0)}`);
+    console.log(`  exact after each step: ${r.exactByStep.map(pct).join(' ')}`);
+    if (r.arc) console.log(`  ARC voting (per-evaluation votes): ${Object.entries(r.arc).map(([k, v]) => `pass@${k} ${pct(v)}`).join(' · ')}`);
+  }
+  if (o.json) await writeFile(o.json, JSON.stringify({ model: model.source.name, config: model.config, halt: o.halt, results }, null, 2));
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof UsageError) console.error(`eval: ${e.message}\n\n${USAGE}`);
+    else if (e instanceof TrmError) console.error(`eval: ${e.message}`);
+    else console.error(`eval: unexpected failure: ${(e as Error).stack ?? e}`);
+    process.exit(e instanceof UsageError || e instanceof TrmError ? 2 : 1);
+  },
+);

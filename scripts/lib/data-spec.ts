@@ -1,0 +1,222 @@
+/**
+ * `--data` specs of the train and eval CLIs, read from disk (Node):
+ *
+ *   sudoku-gen:<min>-<max>[:rating=<a>-<b>]   generated Sudokus with min..max givens
+ *   sudoku:<dir>                              puzzles.txt[.gz] + solutions.txt[.gz] (uniform form, ../shared/data/sudoku/*)
+ *   maze-gen:<size>[:min=<cells>]             generated size×size mazes (shortest path ≥ cells)
+ *   official:<dir>                            a dataset written by the official builders (a split folder, or a root with train/ and test/)
+ *   arc:<prefix>:subsets=a,b:test=<subset>[:aug=<n>]
+ *                                             ARC built in memory by the official rule from Kaggle-format files
+ *                                             <prefix>_<subset>_{challenges,solutions}.json[.gz] (e.g. ../shared/data/trm-arc-combined/arc-agi)
+ *   <w>*<spec> + <w>*<spec>                   a weighted mixture (training only)
+ *
+ * Training sources shuffle and augment (Sudoku lists get the official shuffle); evaluation sets
+ * are read in file order without augmentation.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { DataSource, Example } from '../../model/data/source.js';
+import { sudokuGeneratorSource, sudokuListSource } from '../../model/data/sudoku-source.js';
+import { generateMaze, mazeGeneratorSource } from '../../model/data/maze-generator.js';
+import { mixSources } from '../../model/data/mixture.js';
+import { officialSource, parseOfficialSplit, splitExamples, SPLIT_FILES, type OfficialSplit } from '../../model/data/official-dataset.js';
+import { buildArcDataset, type ArcDataset, type ArcSubset, type ArcTask } from '../../model/data/arc-dataset.js';
+import { createRng } from '../../model/rng.js';
+import { createMazeCodec } from '../../model/tasks/maze.js';
+import { parseSudoku, sudokuCodec } from '../../model/tasks/sudoku.js';
+import { TrmError, type TaskName } from '../../model/index.js';
+
+export interface DataShape {
+  task: TaskName | 'other';
+  seqLen: number;
+  vocabSize: number;
+  /** Rows the puzzle-embedding table needs (identifiers are < this). */
+  identifiers: number;
+}
+
+const specError = (spec: string, why: string) => new TrmError('invalid_data', `--data ${JSON.stringify(spec)}: ${why}`);
+const exists = (p: string) => stat(p).then(() => true, () => false);
+
+async function readText(path: string): Promise<string> {
+  for (const p of [path, `${path}.gz`]) {
+    if (await exists(p)) {
+      const raw = await readFile(p);
+      return (p.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+    }
+  }
+  throw new TrmError('invalid_data', `${path}[.gz]: not found`);
+}
+
+/** Sudoku puzzles and solutions of a folder in the uniform form (line i of each file). */
+export async function readSudokuFolder(dir: string): Promise<{ puzzles: Uint8Array[]; solutions: Uint8Array[] }> {
+  const lines = async (name: string) => (await readText(join(dir, name))).split('\n').filter((l) => l.trim().length > 0);
+  const [p, s] = [await lines('puzzles.txt'), await lines('solutions.txt')];
+  if (p.length !== s.length) throw new TrmError('invalid_data', `${dir}: ${p.length} puzzles but ${s.length} solutions`);
+  const parse = (text: string, file: string, i: number) => {
+    try {
+      return parseSudoku(text).cells;
+    } catch (e) {
+      throw new TrmError('invalid_data', `${dir}/${file} line ${i + 1}: ${(e as Error).message}`);
+    }
+  };
+  return { puzzles: p.map((t, i) => parse(t, 'puzzles.txt', i)), solutions: s.map((t, i) => parse(t, 'solutions.txt', i)) };
+}
+
+/** An official-format split: `dir` itself, or `dir/<split>`. */
+export async function readOfficialSplit(dir: string, split = 'train'): Promise<OfficialSplit> {
+  const folder = (await exists(join(dir, 'dataset.json'))) ? dir : join(dir, split);
+  if (!(await exists(join(folder, 'dataset.json')))) throw new TrmError('invalid_data', `${dir}: no dataset.json (expected an official dataset split, or a folder with ${split}/)`);
+  const files = Object.fromEntries(await Promise.all(SPLIT_FILES.map(async (f) => [f, new Uint8Array(await readFile(join(folder, `all__${f}.npy`)))]))) as Record<(typeof SPLIT_FILES)[number], Uint8Array>;
+  return parseOfficialSplit(folder, await readFile(join(folder, 'dataset.json'), 'utf8'), files);
+}
+
+/** Builds ARC from Kaggle-format challenge/solution files (spec §6.4); test outputs missing → [[0]] as the official builder. */
+export async function buildArcFromSpec(spec: string, prefix: string, opts: Record<string, string>): Promise<ArcDataset> {
+  const subsets = (opts.subsets ?? '').split(',').filter(Boolean);
+  if (!subsets.length || !opts.test) throw specError(spec, 'arc needs subsets=<a,b,...> and test=<subset>');
+  const loaded: ArcSubset[] = [];
+  for (const name of subsets) {
+    const challenges = JSON.parse(await readText(`${prefix}_${name}_challenges.json`)) as Record<string, { train: ArcTask['train']; test: { input: number[][]; output?: number[][] }[] }>;
+    const solutions = await readText(`${prefix}_${name}_solutions.json`).then((t) => JSON.parse(t) as Record<string, number[][][]>, () => null);
+    const tasks: Record<string, ArcTask> = {};
+    for (const [id, t] of Object.entries(challenges)) {
+      tasks[id] = { train: t.train, test: t.test.map((p, i) => ({ input: p.input, output: p.output ?? solutions?.[id]?.[i] ?? [[0]] })) };
+    }
+    loaded.push({ name, tasks });
+  }
+  return buildArcDataset(loaded, { testSet: opts.test, numAug: Number(opts.aug ?? 8), seed: Number(opts.seed ?? 42) });
+}
+
+const range = (text: string | undefined, spec: string, what: string): [number, number] => {
+  const m = /^(\d+)-(\d+)$/.exec(text ?? '');
+  if (!m) throw specError(spec, `${what} must be <min>-<max>, got ${JSON.stringify(text)}`);
+  return [Number(m[1]), Number(m[2])];
+};
+
+function options(parts: string[]): Record<string, string> {
+  return Object.fromEntries(parts.map((p) => p.split('=') as [string, string]));
+}
+
+/** A training source for one spec (no mixture). */
+async function openOne(spec: string, seed: number): Promise<{ source: DataSource; shape: DataShape }> {
+  const [kind, arg, ...rest] = spec.split(':');
+  const opts = options(rest);
+  switch (kind) {
+    case 'sudoku-gen': {
+      const givens = range(arg, spec, 'givens');
+      const source = sudokuGeneratorSource(seed, { givens, ...(opts.rating ? { rating: range(opts.rating, spec, 'rating') } : {}) });
+      return { source, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 } };
+    }
+    case 'sudoku': {
+      if (!arg) throw specError(spec, 'sudoku:<dir> needs a folder');
+      const { puzzles, solutions } = await readSudokuFolder(arg);
+      return { source: sudokuListSource(arg, puzzles, solutions, seed), shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 } };
+    }
+    case 'maze-gen': {
+      const size = Number(arg);
+      const source = mazeGeneratorSource(seed, { size, ...(opts.min ? { minPathCells: Number(opts.min) } : {}) });
+      return { source, shape: { task: 'maze', seqLen: size * size, vocabSize: 6, identifiers: 1 } };
+    }
+    case 'official': {
+      if (!arg) throw specError(spec, 'official:<dir> needs a folder');
+      const split = await readOfficialSplit(arg, 'train');
+      const m = split.metadata;
+      const task = m.vocab_size === 11 && m.seq_len === 81 ? 'sudoku' : m.vocab_size === 6 ? 'maze' : m.vocab_size === 12 && m.seq_len === 900 ? 'arc' : 'other';
+      return { source: officialSource(split, seed), shape: { task, seqLen: m.seq_len, vocabSize: m.vocab_size, identifiers: m.num_puzzle_identifiers } };
+    }
+    case 'arc': {
+      const ds = await buildArcFromSpec(spec, arg ?? '', opts);
+      return { source: officialSource(ds.train, seed), shape: { task: 'arc', seqLen: 900, vocabSize: 12, identifiers: ds.identifiers.length } };
+    }
+    default:
+      throw specError(spec, `unknown kind ${JSON.stringify(kind)} (sudoku-gen, sudoku, maze-gen, official, arc)`);
+  }
+}
+
+/** A training source: one spec, or a weighted mixture `w*spec + w*spec` of specs of the same shape. */
+export async function openTrainingData(spec: string, seed: number): Promise<{ source: DataSource; shape: DataShape }> {
+  const parts = spec.split('+').map((p) => p.trim()).filter(Boolean);
+  const opened = await Promise.all(
+    parts.map(async (part, i) => {
+      const m = /^([\d.]+)\*(.+)$/.exec(part);
+      return { weight: m ? Number(m[1]) : 1, ...(await openOne(m ? m[2]! : part, seed + 7919 * i)) };
+    }),
+  );
+  const shape = opened[0]!.shape;
+  for (const o of opened) {
+    if (o.shape.seqLen !== shape.seqLen || o.shape.vocabSize !== shape.vocabSize) throw specError(spec, 'mixed sources must share seq_len and vocabulary');
+  }
+  return { source: mixSources(opened, seed), shape: { ...shape, identifiers: Math.max(...opened.map((o) => o.shape.identifiers)) } };
+}
+
+/**
+ * A fixed evaluation set, in order, without augmentation: `sudoku:<dir>`, `official:<dir>` (its
+ * test split), `arc:…`, or a generated held-out set `sudoku-gen:<min>-<max>:seed=<s>:count=<n>` /
+ * `maze-gen:<size>:seed=<s>:count=<n>` (use a seed the training run did not).
+ */
+export interface EvalSet {
+  examples: Example[];
+  shape: DataShape;
+  description: string;
+  /** ARC sets: what voting needs (identifier names and the un-augmented test tasks). */
+  arc?: { identifiers: string[]; testPuzzles: Record<string, ArcTask> };
+}
+
+export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalSet> {
+  const [kind, arg, ...rest] = spec.split(':');
+  const opts = options(rest);
+  switch (kind) {
+    case 'sudoku': {
+      const { puzzles, solutions } = await readSudokuFolder(arg ?? '');
+      const n = Math.min(limit, puzzles.length);
+      const examples = puzzles.slice(0, n).map((p, i) => ({ tokens: sudokuCodec.encode({ rows: 9, cols: 9, cells: p }), labels: sudokuCodec.encode({ rows: 9, cols: 9, cells: solutions[i]! }), id: 0 }));
+      return { examples, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, description: `${arg} (first ${n} of ${puzzles.length})` };
+    }
+    case 'official': {
+      const split = await readOfficialSplit(arg ?? '', 'test');
+      const all = splitExamples(split);
+      const m = split.metadata;
+      const task = m.vocab_size === 11 && m.seq_len === 81 ? 'sudoku' : m.vocab_size === 6 ? 'maze' : m.vocab_size === 12 && m.seq_len === 900 ? 'arc' : 'other';
+      const n = Math.min(limit, all.length);
+      const root = arg ?? '';
+      const arc = task === 'arc' && (await exists(join(root, 'test_puzzles.json')))
+        ? { identifiers: JSON.parse(await readFile(join(root, 'identifiers.json'), 'utf8')), testPuzzles: JSON.parse(await readFile(join(root, 'test_puzzles.json'), 'utf8')) }
+        : undefined;
+      return { examples: all.slice(0, n), shape: { task, seqLen: m.seq_len, vocabSize: m.vocab_size, identifiers: m.num_puzzle_identifiers }, description: `${split.name} (first ${n} of ${all.length})`, ...(arc ? { arc } : {}) };
+    }
+    case 'sudoku-gen': {
+      const seed = Number(opts.seed ?? 0);
+      if (!(seed > 0)) throw specError(spec, 'a generated evaluation set needs seed=<n> (not the training seed)');
+      const count = Math.min(limit, Number(opts.count ?? 1000));
+      const examples = sudokuGeneratorSource(seed, { givens: range(arg, spec, 'givens') }).next(count);
+      return { examples, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, description: `generated Sudoku (${arg} givens, seed ${seed}, ${count})` };
+    }
+    case 'maze-gen': {
+      const size = Number(arg);
+      const seed = Number(opts.seed ?? 0);
+      const count = Math.min(limit, Number(opts.count ?? 1000));
+      if (!(seed > 0)) throw specError(spec, 'a generated evaluation set needs seed=<n> (not the training seed)');
+      const rng = createRng(seed);
+      const codec = createMazeCodec(size, size);
+      const examples = Array.from({ length: count }, () => {
+        const m = generateMaze(rng, { size, ...(opts.min ? { minPathCells: Number(opts.min) } : {}) });
+        return { tokens: codec.encode(m.puzzle), labels: codec.encode(m.solution), id: 0 };
+      });
+      return { examples, shape: { task: 'maze', seqLen: size * size, vocabSize: 6, identifiers: 1 }, description: `generated ${size}×${size} mazes (seed ${seed}, ${count})` };
+    }
+    case 'arc': {
+      const ds = await buildArcFromSpec(spec, arg ?? '', opts);
+      const all = splitExamples(ds.test);
+      const n = Math.min(limit, all.length);
+      return {
+        examples: all.slice(0, n),
+        shape: { task: 'arc', seqLen: 900, vocabSize: 12, identifiers: ds.identifiers.length },
+        description: `ARC ${opts.test} test split (${n} of ${all.length} rows, ${opts.aug ?? 8} augmentations)`,
+        arc: { identifiers: ds.identifiers, testPuzzles: ds.testPuzzles },
+      };
+    }
+    default:
+      throw specError(spec, `unknown evaluation set kind ${JSON.stringify(kind)} (sudoku, sudoku-gen, official, maze-gen, arc)`);
+  }
+}

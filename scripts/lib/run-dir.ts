@@ -1,0 +1,93 @@
+/**
+ * A training run folder:
+ *   run.json                 what was asked (model config, hyper-parameters, data, eval), fixed at creation
+ *   checkpoint.safetensors   everything to resume bit for bit (parameters, optimizer moments, EMA,
+ *                            carries, slots, RNG and data-source state in the metadata)
+ *   step_<N>.safetensors     EMA weights in the official state_dict layout (the last three kept)
+ *   all_config.yaml          the config beside them, so `npm run solve/eval -- --model <run>` loads it
+ *   metrics.jsonl            one JSON line per optimizer step ({type:"train"}) and evaluation ({type:"eval"})
+ * Every file is written to a temporary name, flushed, then renamed: a crash never leaves a half file.
+ */
+import { appendFile, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { readSafetensors, readSafetensorsMetadata, writeSafetensors } from '../../model/checkpoint/safetensors.js';
+import { bytesSource } from '../../model/checkpoint/byte-source.js';
+import type { TrmConfig } from '../../model/config.js';
+import type { TrainHyper } from '../../model/train/hyper.js';
+import type { Trainer, TrainerSnapshot } from '../../model/train/trainer.js';
+import { namedWeights, toOfficial, weightTensors } from '../../model/weights.js';
+import { TrmError } from '../../model/index.js';
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface RunSpec {
+  version: 1;
+  model: TrmConfig;
+  training: TrainHyper;
+  data: string;
+  task: string;
+  eval?: { data: string; every: number; limit: number };
+  created: string;
+}
+
+const KEEP_WEIGHTS = 3;
+
+/** Writes `bytes` to `path` atomically (temporary file, fsync, rename). */
+export async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, path);
+}
+
+export const exists = (p: string) => stat(p).then(() => true, () => false);
+
+export async function createRunDir(dir: string, spec: RunSpec): Promise<void> {
+  if (await exists(join(dir, 'run.json'))) {
+    throw new TrmError('run_exists', `${dir} already holds a run; continue it with --resume or choose another --out`);
+  }
+  await mkdir(dir, { recursive: true });
+  await writeAtomic(join(dir, 'run.json'), JSON.stringify(spec, null, 2) + '\n');
+  await writeAtomic(join(dir, 'all_config.yaml'), toYaml({ arch: spec.model, training: spec.training, data: spec.data }));
+}
+
+export async function readRunSpec(dir: string): Promise<RunSpec> {
+  if (!(await exists(join(dir, 'run.json')))) throw new TrmError('no_run', `${dir}: no run.json; start the run without --resume`);
+  return JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunSpec;
+}
+
+export async function appendMetrics(dir: string, record: object): Promise<void> {
+  await appendFile(join(dir, 'metrics.jsonl'), JSON.stringify(record) + '\n');
+}
+
+/** Saves the resumable checkpoint and the EMA weights of the current step. */
+export async function saveCheckpoint(dir: string, trainer: Trainer): Promise<void> {
+  const snap = await trainer.snapshot();
+  await writeAtomic(join(dir, 'checkpoint.safetensors'), writeSafetensors(snap.tensors, { state: JSON.stringify(snap.state) }));
+
+  const weights = trainer.evalWeights();
+  try {
+    const arrays = new Map([...namedWeights(weights)].map(([name, t]) => [name, t.dataSync() as Float32Array]));
+    const official = new Map([...toOfficial(arrays, trainer.config)].map(([key, v]) => [`_orig_mod.model.inner.${key}`, v]));
+    await writeAtomic(join(dir, `step_${trainer.step}.safetensors`), writeSafetensors(official, { format: 'pt', source: 'trm-edge training run (EMA weights)' }));
+  } finally {
+    tf.dispose(weightTensors(weights));
+  }
+  const steps = (await readdir(dir)).map((f) => /^step_(\d+)\.safetensors$/.exec(f)?.[1]).filter((n): n is string => !!n).map(Number).sort((a, b) => b - a);
+  await Promise.all(steps.slice(KEEP_WEIGHTS).map((n) => rm(join(dir, `step_${n}.safetensors`))));
+}
+
+export async function loadCheckpoint(dir: string): Promise<TrainerSnapshot> {
+  const path = join(dir, 'checkpoint.safetensors');
+  if (!(await exists(path))) throw new TrmError('no_checkpoint', `${dir}: no checkpoint.safetensors to resume from`);
+  const src = bytesSource(new Uint8Array(await readFile(path)), path);
+  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const t of await readSafetensors(src)) tensors.set(t.name, { shape: [...t.shape], data: await t.read() });
+  const meta = await readSafetensorsMetadata(src);
+  return { tensors, state: JSON.parse(meta.state!) };
+}

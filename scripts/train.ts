@@ -1,0 +1,208 @@
+/**
+ * npm run train -- --config <preset or json> --data <spec> --out <run dir> [--resume] [--max-minutes N] [--workers N]
+ *
+ * The official recipe on the wasm backend, data-parallel over worker threads. Shows a progress bar
+ * (step, examples/s, loss, exact accuracy of halting rows, halting steps, ETA), appends metrics to
+ * <run>/metrics.jsonl, checkpoints atomically, saves and exits on Ctrl-C, and `--resume` continues
+ * bit for bit. Exit 0 when done or stopped cleanly, 2 on bad input, 1 on failure.
+ */
+import { availableParallelism } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { parse as parseYaml } from 'yaml';
+import * as tf from '@tensorflow/tfjs-core';
+import { createTrm, PRESETS, TrmError, validateConfig, type TrmConfig } from '../model/index.js';
+import { countParameters } from '../model/cost.js';
+import { evaluate } from '../model/evaluate.js';
+import { initWeights } from '../model/train/init.js';
+import { TASK_RECIPES, validateHyper } from '../model/train/hyper.js';
+import { createTrainer, type StepMetrics } from '../model/train/trainer.js';
+import { weightTensors } from '../model/weights.js';
+import { initBackend, registerGradients } from '../model/runtime/node.js';
+import { workerReplicas } from '../model/runtime/node-replicas.js';
+import { openEvalSet, openTrainingData } from './lib/data-spec.js';
+import { appendMetrics, createRunDir, loadCheckpoint, readRunSpec, saveCheckpoint, type RunSpec } from './lib/run-dir.js';
+
+const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --out <run dir> [options]
+       npm run train -- --out <run dir> --resume [--max-minutes N] [--workers N]
+
+  --config <preset|file>  a preset (${Object.keys(PRESETS).join(', ')}) or a JSON/YAML file:
+                          {"model": {...TRM fields}, "training": {...hyper-parameters}}
+  --data <spec>           sudoku-gen:<min>-<max> | sudoku:<dir> | maze-gen:<size> | official:<dir> | w*spec + w*spec
+  --out <dir>             the run folder (created; must not hold a run unless --resume)
+  --resume                continue the run in --out from its last checkpoint
+  --batch <n>             global batch size            --lr <x>        AdamATan2 learning rate
+  --steps <n>             total optimizer steps (the schedule's length; training stops there)
+  --warmup <n>            warm-up steps                --seed <n>      seed (non-zero)
+  --eval <spec>           held-out set evaluated with the EMA weights every --eval-every steps
+  --eval-every <n>        (default 500)                --eval-limit <n>  examples (default 200)
+  --max-minutes <n>       stop (with a checkpoint) after n minutes
+  --max-steps <n>         stop (with a checkpoint) at optimizer step n of this run
+  --checkpoint-minutes <n> checkpoint period (default 10)
+  --workers <n>           worker threads, data-parallel (default: ${availableParallelism()}, the cores)`;
+
+class UsageError extends Error {}
+
+function args() {
+  try {
+    return parseArgs({
+      options: {
+        config: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean', default: false },
+        batch: { type: 'string' }, lr: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' },
+        eval: { type: 'string' }, 'eval-every': { type: 'string', default: '500' }, 'eval-limit': { type: 'string', default: '200' },
+        'max-minutes': { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-minutes': { type: 'string', default: '10' },
+        workers: { type: 'string', default: String(availableParallelism()) }, help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+const num = (name: string, text: string | undefined, min = 0): number | undefined => {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number ≥ ${min}, got ${JSON.stringify(text)}`);
+  return n;
+};
+
+/** The run to start: preset or file, task recipe, then command-line overrides. */
+async function newRunSpec(o: ReturnType<typeof args>): Promise<RunSpec> {
+  if (!o.config || !o.data) throw new UsageError('--config and --data are required (or --resume)');
+  const { shape } = await openTrainingData(o.data, 1);
+  let model: Partial<TrmConfig>;
+  let training: Record<string, unknown> = {};
+  if (o.config in PRESETS) {
+    model = PRESETS[o.config as keyof typeof PRESETS];
+  } else {
+    const text = await readFile(o.config, 'utf8').catch(() => {
+      throw new UsageError(`--config ${o.config}: neither a preset (${Object.keys(PRESETS).join(', ')}) nor a readable file`);
+    });
+    const doc = parseYaml(text) as { model?: Partial<TrmConfig>; training?: Record<string, unknown> };
+    if (!doc?.model) throw new UsageError(`--config ${o.config}: expected {"model": {...}, "training": {...}}`);
+    model = doc.model;
+    training = doc.training ?? {};
+  }
+  const config = validateConfig({ ...model, vocab_size: shape.vocabSize, seq_len: shape.seqLen, num_puzzle_identifiers: shape.identifiers });
+  const recipe = shape.task in TASK_RECIPES ? TASK_RECIPES[shape.task as keyof typeof TASK_RECIPES] : {};
+  const overrides = Object.fromEntries(
+    Object.entries({ global_batch_size: num('batch', o.batch, 1), lr: num('lr', o.lr), total_steps: num('steps', o.steps, 1), lr_warmup_steps: num('warmup', o.warmup), seed: num('seed', o.seed, 1) }).filter(([, v]) => v !== undefined),
+  );
+  return {
+    version: 1,
+    model: config,
+    training: validateHyper({ ...recipe, ...training, ...overrides }),
+    data: o.data,
+    task: shape.task,
+    ...(o.eval ? { eval: { data: o.eval, every: num('eval-every', o['eval-every'], 1)!, limit: num('eval-limit', o['eval-limit'], 1)! } } : {}),
+    created: new Date().toISOString(),
+  };
+}
+
+async function main(): Promise<number> {
+  const o = args();
+  if (o.help) return console.log(USAGE), 0;
+  if (!o.out) throw new UsageError('--out is required');
+  const workers = num('workers', o.workers, 1)!;
+  const maxMinutes = num('max-minutes', o['max-minutes']);
+  const maxSteps = num('max-steps', o['max-steps'], 1);
+  const checkpointMs = num('checkpoint-minutes', o['checkpoint-minutes'])! * 60_000;
+  if (o.resume && (o.config || o.data || o.batch || o.lr || o.steps || o.seed)) {
+    throw new UsageError('--resume continues the run as it was created; only --max-minutes, --max-steps and --workers may change');
+  }
+  const spec = o.resume ? await readRunSpec(o.out) : await newRunSpec(o);
+
+  await initBackend('wasm');
+  await registerGradients();
+  const { source } = await openTrainingData(spec.data, spec.training.seed);
+  const evalSet = spec.eval ? await openEvalSet(spec.eval.data, spec.eval.limit) : null;
+  if (!o.resume) await createRunDir(o.out, spec);
+
+  const initial = initWeights(spec.model, spec.training.seed);
+  const trainer = await createTrainer({
+    config: spec.model,
+    weights: initial,
+    hyper: spec.training,
+    source,
+    ...(workers > 1 ? { replicas: workerReplicas(Math.min(workers, spec.training.global_batch_size)) } : {}),
+  });
+  tf.dispose(weightTensors(initial));
+  if (o.resume) await trainer.restore(await loadCheckpoint(o.out));
+
+  const total = spec.training.total_steps;
+  const c = spec.model;
+  console.log(`run     ${o.out} (${o.resume ? `resumed at step ${trainer.step}` : 'new'})`);
+  console.log(`model   D ${c.hidden_size} · ${c.mlp_t ? 'mlp_t' : `attention ${c.num_heads} heads`} · T ${c.H_cycles} · n ${c.L_cycles} · N_sup ${c.halt_max_steps} · ${countParameters(c).toLocaleString('en')} parameters`);
+  console.log(`data    ${source.description}`);
+  console.log(`train   batch ${spec.training.global_batch_size} · lr ${spec.training.lr} · ${total} steps · ${workers} worker${workers > 1 ? 's' : ''} · seed ${spec.training.seed}${evalSet ? `\neval    ${evalSet.description} every ${spec.eval!.every} steps` : ''}`);
+
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.log('\nstopping: finishing this step and saving a checkpoint (Ctrl-C again to abort without saving)');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const bar = new cliProgress.SingleBar(
+    { format: 'step {value}/{total} |{bar}| {exps} ex/s · loss {loss} · exact {exact} · halt {halt} · ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 30_000, etaBuffer: 50, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, trainer.step, { exps: '-', loss: '-', exact: '-', halt: '-' });
+  const started = Date.now();
+  let lastCheckpoint = Date.now();
+  const recent: StepMetrics[] = [];
+  const recentMs: number[] = [];
+
+  while (trainer.step < total && !interrupted) {
+    if (maxMinutes !== undefined && Date.now() - started > maxMinutes * 60_000) break;
+    if (maxSteps !== undefined && trainer.step >= maxSteps) break;
+    const t0 = performance.now();
+    const m = await trainer.trainStep();
+    const ms = performance.now() - t0;
+    recent.push(m);
+    recentMs.push(ms);
+    if (recent.length > 50) recent.shift(), recentMs.shift();
+    await appendMetrics(o.out, { type: 'train', time: new Date().toISOString(), ms: Math.round(ms), ...m });
+    const halted = recent.reduce((s, r) => s + r.count, 0) || 1;
+    bar.update(m.step, {
+      exps: ((recent.reduce((s, r) => s + r.examples, 0) / recentMs.reduce((s, v) => s + v, 0)) * 1000).toFixed(1),
+      loss: (recent.reduce((s, r) => s + r.lmLoss + 0.5 * r.qHaltLoss, 0) / recent.length).toFixed(3),
+      exact: `${((100 * recent.reduce((s, r) => s + r.exactAccuracy * r.count, 0)) / halted).toFixed(1)}%`,
+      halt: (recent.reduce((s, r) => s + r.steps * r.count, 0) / halted).toFixed(1),
+    });
+    if (evalSet && m.step % spec.eval!.every === 0) {
+      const weights = trainer.evalWeights();
+      const trm = createTrm(spec.model, weights);
+      const r = await evaluate(trm, evalSet.examples, { batchSize: 32 });
+      trm.dispose();
+      tf.dispose(weightTensors(weights));
+      await appendMetrics(o.out, { type: 'eval', time: new Date().toISOString(), step: m.step, data: evalSet.description, ...r });
+      bar.stop();
+      console.log(`eval @ ${m.step}: exact ${(100 * r.exactAccuracy).toFixed(1)}% · token ${(100 * r.tokenAccuracy).toFixed(1)}% · ${r.count} examples · ${r.seconds.toFixed(0)} s`);
+      bar.start(total, m.step, { exps: '-', loss: '-', exact: '-', halt: '-' });
+    }
+    if (Date.now() - lastCheckpoint > checkpointMs) {
+      await saveCheckpoint(o.out, trainer);
+      lastCheckpoint = Date.now();
+    }
+  }
+  bar.stop();
+  await saveCheckpoint(o.out, trainer);
+  const why = interrupted ? 'interrupted' : trainer.step >= total ? 'done' : 'time or step limit reached';
+  console.log(`${why} at step ${trainer.step}/${total} after ${((Date.now() - started) / 60000).toFixed(1)} min; checkpoint and EMA weights saved in ${o.out}`);
+  await trainer.dispose();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof UsageError) console.error(`train: ${e.message}\n\n${USAGE}`);
+    else if (e instanceof TrmError) console.error(`train: ${e.message}`);
+    else console.error(`train: unexpected failure: ${(e as Error).stack ?? e}`);
+    process.exit(e instanceof UsageError || e instanceof TrmError ? 2 : 1);
+  },
+);

@@ -1,0 +1,52 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../model/index.js';
+import { registerGradients } from '../../model/runtime/node.js';
+import { shardSizes, workerReplicas } from '../../model/runtime/node-replicas.js';
+import { initWeights } from '../../model/train/init.js';
+import { validateHyper } from '../../model/train/hyper.js';
+import { createTrainer, type ReplicaFactory } from '../../model/train/trainer.js';
+import { sudokuGeneratorSource } from '../../model/data/sudoku-source.js';
+import { weightTensors } from '../../model/weights.js';
+import { maxRelError } from '../../scripts/parity/run.js';
+import { useWasmBackend } from '../helpers/backend.js';
+import * as tf from '@tensorflow/tfjs-core';
+
+useWasmBackend();
+beforeAll(() => registerGradients());
+
+const config = validateConfig({ vocab_size: 11, seq_len: 81, mlp_t: true, pos_encodings: 'none', hidden_size: 32, H_cycles: 2, L_cycles: 2, halt_max_steps: 4 });
+const hyper = validateHyper({ global_batch_size: 6, lr: 1e-3, lr_warmup_steps: 2, seed: 3, puzzle_emb_lr: 1e-2 });
+
+async function train(replicas: ReplicaFactory | undefined, steps: number) {
+  const weights = initWeights(config, 7);
+  const trainer = await createTrainer({ config, weights, hyper, source: sudokuGeneratorSource(11, { givens: [30, 40] }), ...(replicas ? { replicas } : {}) });
+  tf.dispose(weightTensors(weights));
+  const metrics = [];
+  for (let i = 0; i < steps; i++) metrics.push(await trainer.trainStep());
+  const snap = await trainer.snapshot();
+  await trainer.dispose();
+  return { metrics, snap };
+}
+
+describe('data-parallel training over worker threads', () => {
+  it('splits the batch into near-equal contiguous shards', () => {
+    expect(shardSizes(6, 2)).toEqual([3, 3]);
+    expect(shardSizes(7, 3)).toEqual([3, 2, 2]);
+    expect(() => shardSizes(2, 3)).toThrow(/cannot split a batch of 2 over 3 workers/);
+  });
+
+  it('2 workers give the same parameters, carries and halting as 1 thread on the same global batch', async () => {
+    const single = await train(undefined, 4);
+    const multi = await train(workerReplicas(2), 4);
+    expect(multi.snap.state.slots.halted).toEqual(single.snap.state.slots.halted);
+    expect(multi.snap.state.slots.steps).toEqual(single.snap.state.slots.steps);
+    // Summing two half-batch gradients instead of one full-batch gradient reorders float additions.
+    for (const [name, t] of single.snap.tensors) {
+      if (name.startsWith('carry/')) continue;
+      expect(maxRelError(multi.snap.tensors.get(name)!.data, t.data), name).toBeLessThan(1e-4);
+    }
+    const carry = (s: typeof single) => [...s.snap.tensors].filter(([n]) => n.endsWith('/y')).flatMap(([, t]) => [...t.data]);
+    expect(maxRelError(carry(multi), carry(single))).toBeLessThan(1e-4);
+    multi.metrics.forEach((m, i) => expect(m.lmLoss).toBeCloseTo(single.metrics[i]!.lmLoss, 4));
+  });
+});
