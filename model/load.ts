@@ -13,7 +13,7 @@ export interface LoadedModel {
   readonly config: TrmConfig;
   readonly weights: TrmWeights;
   /** Where the weights came from, for messages and model cards. */
-  readonly source: { name: string; format: CheckpointFormat };
+  readonly source: { name: string; format: CheckpointFormat | 'package' };
   /** Frees the weight tensors. */
   dispose(): void;
 }

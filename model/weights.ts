@@ -176,6 +176,15 @@ function parts(cfg: TrmConfig): Part[] {
   return out;
 }
 
+/** Every port tensor's name and shape (kernel layout) for a config: what a package must hold. */
+export function portShapes(cfg: TrmConfig): Map<string, number[]> {
+  const shapes = officialShapes(cfg);
+  return new Map(parts(cfg).map((p) => {
+    const official = shapes.get(p.key)!;
+    return [p.name, p.transposed ? [official[1]!, p.count] : official];
+  }));
+}
+
 /** Port tensor names that are fixed buffers (not trained by AdamATan2, not in the EMA). */
 export const BUFFERS: ReadonlySet<string> = new Set(['hInit', 'lInit', 'puzzleEmb']);
 

@@ -11,12 +11,12 @@ import cliProgress from 'cli-progress';
 import { createTrm, TrmError, type TaskName } from '../model/index.js';
 import { evaluate, type EvaluationResult } from '../model/evaluate.js';
 import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
-import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
+import { initBackend, loadModelFromPath } from '../model/runtime/node.js';
 import { openEvalSet } from './lib/data-spec.js';
 
 const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <spec> [--data <spec> ...] [options]
 
-  --model <path>      a training run folder (its newest step_N), or an official checkpoint
+  --model <path>      a package (folder or .trm), a training run folder (its newest step_N), or an official checkpoint
   --data <spec>       sudoku:<dir> | official:<dir> (its test split) | maze-gen:<size>:seed=<s>:count=<n>
                       | arc:<prefix>:subsets=<a,b>:test=<subset>[:aug=<n>] (scored by augmentation voting, pass@K)
   --config <file>     model config when the checkpoint has none beside it
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   await initBackend('wasm');
   const sets = await Promise.all(o.data.map((spec) => openEvalSet(spec, limit)));
   const task = sets[0]!.shape.task;
-  const model = await loadCheckpointFile(o.model, { ...(task !== 'other' ? { task: task as TaskName } : {}), ...(o.config ? { configPath: o.config } : {}) });
+  const model = await loadModelFromPath(o.model, { ...(task !== 'other' ? { task: task as TaskName } : {}), ...(o.config ? { configPath: o.config } : {}) });
   const trm = createTrm(model.config, model.weights);
   console.log(`model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${o.halt} · ${maxSteps ?? model.config.halt_max_steps} steps max`);
 
@@ -88,7 +88,8 @@ async function main(): Promise<number> {
     console.log(`  exact after each step: ${r.exactByStep.map(pct).join(' ')}`);
     if (r.arc) console.log(`  ARC voting (per-evaluation votes): ${Object.entries(r.arc).map(([k, v]) => `pass@${k} ${pct(v)}`).join(' · ')}`);
   }
-  if (o.json) await writeFile(o.json, JSON.stringify({ model: model.source.name, config: model.config, halt: o.halt, results }, null, 2));
+  const quantization = 'metadata' in model ? model.metadata.quantization : 'fp32';
+  if (o.json) await writeFile(o.json, JSON.stringify({ model: model.source.name, quantization, config: model.config, halt: o.halt, results }, null, 2));
   return 0;
 }
 

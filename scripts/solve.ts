@@ -9,13 +9,15 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { countParameters } from '../model/cost.js';
 import { createSolver, getTask, TrmError, type Solution, type TaskName } from '../model/index.js';
-import { initBackend, loadCheckpointFile, type BackendName } from '../model/runtime/node.js';
+import { initBackend, loadModelFromPath, type BackendName } from '../model/runtime/node.js';
 
 const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task sudoku|maze|arc
          (--puzzle <text> | --puzzle-file <file>) [options]
 
-  --model <path>        official checkpoint (step_N or .safetensors) or a run folder holding step_N files
-  --task <name>         sudoku (81 chars, '.'/'0' blank), maze (30 rows over '# SG'), arc (task JSON)
+  --model <path>        a model package (folder with model.json, or .trm), a training run folder,
+                        or an official checkpoint (step_N or .safetensors)
+  --task <name>         sudoku (81 chars, '.'/'0' blank), maze (rows over '# SG'), arc (task JSON);
+                        default: the package's task
   --puzzle <text>       the puzzle inline (maze rows separated by newlines or '|')
   --puzzle-file <file>  the puzzle from a file (arc: a task JSON, with --test-index)
   --config <file>       model config, JSON or YAML (default: all_config.yaml beside the checkpoint)
@@ -86,17 +88,19 @@ async function main(): Promise<void> {
   const o = options();
   if (o.help) return void console.log(USAGE);
   if (!o.model) throw new UsageError('--model is required');
-  if (!o.task) throw new UsageError('--task is required');
-  const task = getTask(o.task).name;
   if (o.halt !== 'never' && o.halt !== 'q') throw new UsageError(`--halt must be never or q, got ${JSON.stringify(o.halt)}`);
   if (o.backend !== 'wasm' && o.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${JSON.stringify(o.backend)}`);
+  await initBackend(o.backend as BackendName);
+  const model = await loadModelFromPath(o.model, { ...(o.task ? { task: getTask(o.task).name } : {}), ...(o.config ? { configPath: o.config } : {}) });
+  const packaged = 'metadata' in model ? model.metadata.task : undefined;
+  if (!o.task && !packaged) throw new UsageError('--task is required for a checkpoint (packages know their task)');
+  if (o.task && packaged && o.task !== packaged) throw new UsageError(`--task ${o.task} but ${o.model} is a ${packaged} model`);
+  const task = (packaged ?? getTask(o.task!).name) as TaskName;
+  const codec = getTask(task, model.config.seq_len);
   const maxSteps = o['max-steps'] === undefined ? undefined : integer('max-steps', o['max-steps'], 1);
   const identifier = integer('identifier', o.identifier, 0);
   const puzzle = await readPuzzle(task, o.puzzle, o['puzzle-file'], integer('test-index', o['test-index'], 0));
-  getTask(task).parse(puzzle); // report a bad puzzle before loading anything
-
-  await initBackend(o.backend as BackendName);
-  const model = await loadCheckpointFile(o.model, { task, ...(o.config ? { configPath: o.config } : {}) });
+  codec.parse(puzzle); // a bad puzzle is reported before any work
   const solver = createSolver({ model, task });
   const c = model.config;
   const started = performance.now();
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
   const log = (line: string) => !o.json && console.log(line);
 
   log(`model   ${model.source.name} (${model.source.format}) · ${task} · D ${c.hidden_size} · T ${c.H_cycles} · n ${c.L_cycles} · ${countParameters(c).toLocaleString('en')} parameters · ${o.backend} backend`);
-  log(`puzzle\n${render(task, getTask(task).format(getTask(task).parse(puzzle)))}`);
+  log(`puzzle\n${render(task, codec.format(codec.parse(puzzle)))}`);
   let result: Solution;
   try {
     result = await solver.solve(puzzle, {

@@ -11,6 +11,8 @@ import { checkRange, type ByteSource } from '../checkpoint/byte-source.js';
 import { BackendError, CheckpointError, ConfigError } from '../errors.js';
 import type { TrmConfig } from '../config.js';
 import { loadCheckpoint, type LoadCheckpointOptions, type LoadedModel } from '../load.js';
+import { loadPackage, type LoadedPackage } from '../pack/read.js';
+import { containerHandler } from '../pack/container.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -132,4 +134,42 @@ export async function loadCheckpointFile(path: string, options: Omit<LoadCheckpo
 function pickHints(fields: Record<string, unknown>): Partial<TrmConfig> {
   const { name: _n, loss: _l, H_layers: _h, forward_dtype: _f, no_ACT_continue: _a, batch_size: _b, causal: _c, ...rest } = fields;
   return rest as Partial<TrmConfig>;
+}
+
+/** A TF.js IOHandler over a package folder (model.json + shards), like tfjs-node's file handler. */
+export function packageDirHandler(dir: string): tf.io.IOHandler {
+  return {
+    async load() {
+      const text = await readFile(join(dir, 'model.json'), 'utf8').catch(() => {
+        throw new CheckpointError(`${dir}: no model.json`);
+      });
+      let modelJson: tf.io.ModelJSON;
+      try {
+        modelJson = JSON.parse(text);
+      } catch (e) {
+        throw new CheckpointError(`${dir}/model.json: not JSON (${(e as Error).message})`);
+      }
+      return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
+        const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p)).catch(() => {
+          throw new CheckpointError(`${dir}: shard ${p} is missing`);
+        })));
+        const all = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
+        buffers.reduce((at, b) => (all.set(b, at), at + b.length), 0);
+        return [manifest.flatMap((g) => g.weights), all.buffer as ArrayBuffer];
+      });
+    },
+  };
+}
+
+/**
+ * Loads any model from disk: a package folder (model.json), a single-file package (.trm), a
+ * training run folder, or an official checkpoint (step_N, .safetensors).
+ */
+export async function loadModelFromPath(path: string, options: Omit<LoadCheckpointOptions, 'hints'> & { configPath?: string } = {}): Promise<LoadedModel | LoadedPackage> {
+  const info = await stat(path).catch(() => {
+    throw new CheckpointError(`${path}: no such file or folder`);
+  });
+  if (info.isDirectory() && (await stat(join(path, 'model.json')).then(() => true, () => false))) return loadPackage(packageDirHandler(path), path);
+  if (info.isFile() && path.endsWith('.trm')) return loadPackage(containerHandler(new Uint8Array(await readFile(path)), path), path);
+  return loadCheckpointFile(path, options);
 }

@@ -47,7 +47,7 @@ describe('npm run solve', () => {
     [['--task', 'sudoku', '--puzzle', PUZZLE, '--halt', 'maybe'], /--halt must be never or q/],
     [['--task', 'sudoku', '--puzzle', PUZZLE, '--max-steps', '0'], /--max-steps must be an integer ≥ 1/],
     [['--task', 'chess', '--puzzle', PUZZLE], /unknown task "chess": must be one of sudoku, maze, arc/],
-    [['--task', 'maze', '--puzzle', Array(30).fill('#'.repeat(30)).join('|')], /maze: no start 'S'/],
+    [['--task', 'sudoku', '--puzzle', '55' + '.'.repeat(79)], /sudoku: the givens conflict: digit 5 appears twice in row 1/],
     [['--task', 'sudoku'], /give exactly one of --puzzle and --puzzle-file/],
   ])('exits 2 with the reason for bad input %#', async (args, message) => {
     const { code, err } = await solve('--model', MODEL, ...args);

@@ -1,0 +1,45 @@
+/**
+ * The single-file form of a package, for embedding (one fetch, one file to ship): the magic
+ * "TRMPKG1\0", a u32 little-endian length, the model.json bytes, then the shards in manifest order.
+ * `containerHandler` turns it into a TF.js IOHandler, so it loads like any package.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError } from '../errors.js';
+import type { PackedModel } from './write.js';
+
+const MAGIC = new TextEncoder().encode('TRMPKG1\0');
+
+export function packContainer(packed: PackedModel): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(packed.modelJson));
+  const total = MAGIC.length + 4 + json.length + packed.shards.reduce((n, s) => n + s.data.length, 0);
+  const out = new Uint8Array(total);
+  out.set(MAGIC, 0);
+  new DataView(out.buffer).setUint32(MAGIC.length, json.length, true);
+  out.set(json, MAGIC.length + 4);
+  let at = MAGIC.length + 4 + json.length;
+  for (const s of packed.shards) out.set(s.data, at), (at += s.data.length);
+  return out;
+}
+
+export function isContainer(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
+}
+
+export function containerHandler(bytes: Uint8Array, name = 'package.trm'): tf.io.IOHandler {
+  return {
+    async load() {
+      if (!isContainer(bytes)) throw new CheckpointError(`${name}: not a trm-edge package file (bad magic)`);
+      const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(MAGIC.length, true);
+      const start = MAGIC.length + 4;
+      if (start + length > bytes.length) throw new CheckpointError(`${name}: truncated package file (model.json runs past the end)`);
+      let modelJson: tf.io.ModelJSON;
+      try {
+        modelJson = JSON.parse(new TextDecoder().decode(bytes.subarray(start, start + length)));
+      } catch (e) {
+        throw new CheckpointError(`${name}: model.json is not JSON (${(e as Error).message})`);
+      }
+      const weights = bytes.slice(start + length);
+      return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => [manifest.flatMap((g) => g.weights), weights.buffer as ArrayBuffer]);
+    },
+  };
+}

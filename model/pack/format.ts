@@ -1,0 +1,50 @@
+/**
+ * The model package format (docs/package-format.md): a TF.js-style `model.json` whose
+ * `weightsManifest` lists the tensors (port names, kernel layout) and binary shards, and whose
+ * `userDefinedMetadata.trmEdge` holds the TRM config, the task, the quantization, provenance and a
+ * SHA-256 per shard. Loading goes through TF.js IOHandlers (files, http/fetch, memory).
+ */
+import { z } from 'zod';
+import { validateConfig } from '../config.js';
+
+export const FORMAT_VERSION = 1;
+export const QUANTIZATIONS = ['fp32', 'fp16', 'int8'] as const;
+export type Quantization = (typeof QUANTIZATIONS)[number];
+
+const shard = z.object({
+  path: z.string().min(1),
+  bytes: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
+});
+
+export const metadataSchema = z.object({
+  formatVersion: z.number().int().min(1),
+  task: z.enum(['sudoku', 'maze', 'arc']),
+  config: z.unknown().transform((c) => validateConfig(c)),
+  quantization: z.enum(QUANTIZATIONS),
+  shards: z.array(shard).min(1),
+  provenance: z
+    .object({
+      source: z.string(),
+      created: z.string(),
+      data: z.string().optional(),
+      training: z.record(z.string(), z.unknown()).optional(),
+      metrics: z.record(z.string(), z.unknown()).optional(),
+      notes: z.string().optional(),
+    })
+    .passthrough(),
+  /** ARC: the name of each row of the (possibly reduced) puzzle table; [0] = "<blank>". */
+  arc: z.object({ identifiers: z.array(z.string()).min(1) }).optional(),
+});
+
+export type PackageMetadata = z.infer<typeof metadataSchema>;
+
+/** How one manifest entry is stored. int8 is symmetric per channel with a float32 scale entry `<name>.scale`. */
+export type EntryQuantization = { dtype: 'float16' } | { dtype: 'int8'; axis: number };
+
+export interface ManifestEntry {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+  quantization?: EntryQuantization;
+}

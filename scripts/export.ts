@@ -1,0 +1,78 @@
+/**
+ * npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json> ...] [--title <text>]
+ *
+ * Packages a training run's EMA weights with its provenance (data, hyper-parameters, steps, wall
+ * time) and, when given, the results of `npm run eval -- --json` for the model card.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TrmError, type TaskName } from '../model/index.js';
+import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
+import type { CardEvaluation } from '../model/pack/card.js';
+import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
+import { readRunSpec } from './lib/run-dir.js';
+import { savePackage } from './lib/package.js';
+
+const USAGE = 'usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json> ...] [--title <text>] [--force]';
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  let o;
+  try {
+    o = parseArgs({
+      options: {
+        run: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' }, evals: { type: 'string', multiple: true },
+        title: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (o.help) return console.log(USAGE), 0;
+  if (!o.run) throw new UsageError('--run is required');
+  if (!(QUANTIZATIONS as readonly string[]).includes(o.quant!)) throw new UsageError(`--quant must be one of ${QUANTIZATIONS.join(', ')}`);
+  const spec = await readRunSpec(o.run);
+  if (spec.task === 'other') throw new UsageError(`${o.run}: the run's data is not a known task`);
+
+  const metrics = (await readFile(join(o.run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; step: number; time: string; ms?: number });
+  const train = metrics.filter((m) => m.type === 'train');
+  const computeMs = train.reduce((s, m) => s + (m.ms ?? 0), 0);
+  const evaluations: CardEvaluation[] = [];
+  for (const file of o.evals ?? []) {
+    const report = JSON.parse(await readFile(file, 'utf8')) as { halt: string; quantization?: string; results: (CardEvaluation & { data: string })[] };
+    for (const r of report.results) evaluations.push({ data: r.data, count: r.count, halt: report.halt, exactAccuracy: r.exactAccuracy, tokenAccuracy: r.tokenAccuracy, meanSteps: r.meanSteps, ...(report.quantization ? { quantization: report.quantization } : {}) });
+  }
+
+  await initBackend('wasm');
+  const model = await loadCheckpointFile(o.run, { task: spec.task as TaskName });
+  const out = o.out ?? `${basename(o.run)}-${o.quant}`;
+  const bytes = await savePackage(out, {
+    model,
+    task: spec.task as TaskName,
+    quantization: o.quant as Quantization,
+    provenance: {
+      source: `trm-edge training run ${basename(o.run)} (EMA weights, ${model.source.name.split('/').pop()})`,
+      created: new Date().toISOString(),
+      data: spec.data,
+      training: { ...spec.training, steps: train.at(-1)?.step ?? 0, compute_hours: +(computeMs / 3.6e6).toFixed(2), started: train[0]?.time, finished: train.at(-1)?.time },
+      ...(evaluations.length ? { metrics: { evaluations } } : {}),
+    },
+    title: o.title ?? `${spec.task} model from run ${basename(o.run)}`,
+    force: o.force!,
+  });
+  model.dispose();
+  console.log(`wrote ${out}: ${bytes.toLocaleString('en')} bytes of weights (${o.quant})`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof UsageError) console.error(`export: ${e.message}\n\n${USAGE}`);
+    else if (e instanceof TrmError) console.error(`export: ${e.message}`);
+    else console.error(`export: unexpected failure: ${(e as Error).stack ?? e}`);
+    process.exit(e instanceof UsageError || e instanceof TrmError ? 2 : 1);
+  },
+);

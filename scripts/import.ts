@@ -1,0 +1,89 @@
+/**
+ * npm run import -- <step_N | .safetensors> --task sudoku|maze|arc [--config <yaml|json>] [--quant int8|fp16|fp32] [--out <dir|file.trm>]
+ *                  [--tasks <ids or file> --identifiers <identifiers.json>]
+ *
+ * Turns an official PyTorch checkpoint (or a public reproduction's) into a model package. For ARC,
+ * --tasks keeps only the puzzle rows of the chosen tasks (original + augmentations, by the official
+ * identifier names in identifiers.json), so the package stays small and records what it can solve.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getTask, TrmError, type TaskName } from '../model/index.js';
+import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
+import { selectArcRows, takeRows } from '../model/pack/arc-rows.js';
+import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
+import { savePackage } from './lib/package.js';
+
+const USAGE = `usage: npm run import -- <checkpoint> --task sudoku|maze|arc [--config <file>] [--quant int8|fp16|fp32] [--out <dir|file.trm>]
+                          [--tasks <id,id,... | file> --identifiers <identifiers.json>] [--force]`;
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        task: { type: 'string' }, config: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' },
+        tasks: { type: 'string' }, identifiers: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const o = parsed.values;
+  if (o.help) return console.log(USAGE), 0;
+  const [checkpoint] = parsed.positionals;
+  if (!checkpoint || parsed.positionals.length > 1) throw new UsageError('give exactly one checkpoint');
+  if (!o.task) throw new UsageError('--task is required');
+  const task = getTask(o.task).name as TaskName;
+  if (!(QUANTIZATIONS as readonly string[]).includes(o.quant!)) throw new UsageError(`--quant must be one of ${QUANTIZATIONS.join(', ')}`);
+  if (o.tasks && !o.identifiers) throw new UsageError('--tasks needs --identifiers (the identifiers.json of the dataset the model was trained on)');
+  if (task === 'arc' && !o.identifiers) throw new UsageError('an ARC package needs --identifiers to know which task each puzzle row belongs to');
+
+  await initBackend('wasm');
+  const model = await loadCheckpointFile(checkpoint, { task, ...(o.config ? { configPath: o.config } : {}) });
+  let arc: { identifiers: string[] } | undefined;
+  let puzzleRows: { table: Float32Array; config: typeof model.config } | undefined;
+  if (o.identifiers) {
+    const identifiers = JSON.parse(await readFile(o.identifiers, 'utf8')) as string[];
+    if (!Array.isArray(identifiers) || identifiers.length !== model.config.num_puzzle_identifiers) {
+      throw new TrmError('invalid_identifiers', `${o.identifiers} lists ${Array.isArray(identifiers) ? identifiers.length : 'no'} identifiers; the checkpoint has ${model.config.num_puzzle_identifiers} puzzle rows`);
+    }
+    if (o.tasks) {
+      const list = o.tasks.includes(',') || !o.tasks.endsWith('.txt') && !o.tasks.endsWith('.json') ? o.tasks.split(',') : (await readFile(o.tasks, 'utf8')).split(/[\s,]+/);
+      const selection = selectArcRows(identifiers, new Set(list.map((t) => t.trim()).filter(Boolean)));
+      puzzleRows = takeRows(model.weights.puzzleEmb!.dataSync() as Float32Array, model.config.puzzle_emb_ndim, selection.rows, model.config);
+      arc = { identifiers: selection.identifiers };
+      console.log(`kept ${selection.rows.length} of ${identifiers.length} puzzle rows (${list.length} task(s))`);
+    } else {
+      arc = { identifiers };
+    }
+  }
+  const out = o.out ?? `${basename(checkpoint).replace(/\.safetensors$/, '')}-${task}-${o.quant}`;
+  const bytes = await savePackage(out, {
+    model,
+    task,
+    quantization: o.quant as Quantization,
+    provenance: { source: `${basename(checkpoint)} (${model.source.format}), imported by trm-edge`, created: new Date().toISOString() },
+    ...(arc ? { arc } : {}),
+    ...(puzzleRows ? { puzzleRows } : {}),
+    title: `${task} model imported from ${basename(checkpoint)}`,
+    force: o.force!,
+  });
+  model.dispose();
+  console.log(`wrote ${out}: ${bytes.toLocaleString('en')} bytes of weights (${o.quant})`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof UsageError) console.error(`import: ${e.message}\n\n${USAGE}`);
+    else if (e instanceof TrmError) console.error(`import: ${e.message}`);
+    else console.error(`import: unexpected failure: ${(e as Error).stack ?? e}`);
+    process.exit(e instanceof UsageError || e instanceof TrmError ? 2 : 1);
+  },
+);

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadCheckpoint } from '../../scripts/lib/run-dir.js';
+import { ROOT } from '../helpers/paths.js';
+
+const run = promisify(execFile);
+const cli = (script: string, ...args: string[]) =>
+  run('npx', ['tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT, maxBuffer: 1 << 24 }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
+
+const scratch = mkdtempSync(join(tmpdir(), 'trm-train-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A tiny Sudoku-MLP (D 32, T 1, n 2) on nearly-full generated grids: it can learn in a CI minute. */
+const CONFIG = join(scratch, 'tiny.json');
+writeFileSync(CONFIG, JSON.stringify({
+  model: { mlp_t: true, pos_encodings: 'none', hidden_size: 32, expansion: 2, H_cycles: 1, L_cycles: 2, halt_max_steps: 2 },
+  training: { global_batch_size: 16, lr: 0.003, lr_warmup_steps: 20, weight_decay: 0.01, puzzle_emb_lr: 0.003, ema_rate: 0.9, total_steps: 1000 },
+}));
+const DATA = 'sudoku-gen:72-78';
+const HELD_OUT = 'sudoku-gen:72-78:seed=99:count=64'; // another seed than the training stream (seed 1)
+const lines = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('npm run train', () => {
+  it('learns on a tiny preset: loss falls and held-out exact accuracy rises above 5%', async () => {
+    const out = join(scratch, 'learn');
+    const r = await cli('train', '--config', CONFIG, '--data', DATA, '--out', out, '--workers', '1', '--max-steps', '200', '--eval', HELD_OUT, '--eval-every', '100');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/time or step limit reached at step 200\/1000/);
+    const metrics = lines(out);
+    const train = metrics.filter((m) => m.type === 'train');
+    const evals = metrics.filter((m) => m.type === 'eval');
+    const mean = (xs: { lmLoss: number }[]) => xs.reduce((s, x) => s + x.lmLoss, 0) / xs.length;
+    expect(mean(train.slice(-20))).toBeLessThan(0.5 * mean(train.slice(0, 20)));
+    expect(evals.map((e) => e.step)).toEqual([100, 200]);
+    expect(evals[1].exactAccuracy).toBeGreaterThanOrEqual(0.05); // copying the givens alone scores 0 exact
+    expect(evals[1].tokenAccuracy).toBeGreaterThan(0.9);
+
+    // The saved EMA weights load for evaluation, and score the same held-out set the same way.
+    const ev = await cli('eval', '--model', out, '--data', HELD_OUT, '--json', join(scratch, 'eval.json'));
+    expect(ev.code, ev.err).toBe(0);
+    expect(JSON.parse(readFileSync(join(scratch, 'eval.json'), 'utf8')).results[0].exactAccuracy).toBeCloseTo(evals[1].exactAccuracy, 10);
+  });
+
+  it('resumes bit for bit: 30 + 30 steps equal 60 steps', async () => {
+    const [straight, split] = [join(scratch, 'straight'), join(scratch, 'split')];
+    const common = ['--config', CONFIG, '--data', DATA, '--workers', '1'];
+    expect((await cli('train', ...common, '--out', straight, '--max-steps', '60')).code).toBe(0);
+    expect((await cli('train', ...common, '--out', split, '--max-steps', '30')).code).toBe(0);
+    const resumed = await cli('train', '--out', split, '--resume', '--max-steps', '60', '--workers', '1');
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toMatch(/resumed at step 30/);
+    const [a, b] = [await loadCheckpoint(straight), await loadCheckpoint(split)];
+    expect(b.state).toEqual(a.state);
+    for (const [name, t] of a.tensors) expect(Buffer.from(b.tensors.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer)), name).toBe(true);
+    const strip = (m: Record<string, unknown>) => ({ ...m, time: undefined, ms: undefined });
+    expect(lines(split).map(strip)).toEqual(lines(straight).map(strip));
+  });
+
+  it('refuses to overwrite a run, and resume options that would change it', async () => {
+    const out = join(scratch, 'straight');
+    const again = await cli('train', '--config', CONFIG, '--data', DATA, '--out', out);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/already holds a run; continue it with --resume/);
+    const changed = await cli('train', '--out', out, '--resume', '--lr', '0.1');
+    expect(changed.code).toBe(2);
+    expect(changed.err).toMatch(/only --max-minutes, --max-steps and --workers may change/);
+    const bad = await cli('train', '--config', 'no-such-preset', '--data', DATA, '--out', join(scratch, 'x'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/neither a preset/);
+  });
+});
