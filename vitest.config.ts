@@ -1,9 +1,17 @@
 import { defineConfig } from 'vitest/config';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    projects: [
+      {
+        test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/worker/**'], testTimeout: 300_000, hookTimeout: 300_000 },
+      },
+      {
+        // Runs inside workerd (the Workers runtime) with the worker's wrangler.toml bindings.
+        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        test: { name: 'workerd', include: ['test/worker/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 },
+      },
+    ],
   },
 });

@@ -26,6 +26,13 @@ export interface StepOptions {
   halt?: HaltMode;
   /** Also return per-cell stablemax probabilities [seq_len·vocab] at each step. */
   probabilities?: boolean;
+  /** Stops the run before the next step once aborted (e.g. the client went away). */
+  signal?: AbortSignal;
+  /**
+   * Yield to the event loop after each step, so a server can flush streamed steps and take other
+   * requests meanwhile (reads from the wasm backend resolve as microtasks, which never yield).
+   */
+  yieldEachStep?: boolean;
 }
 
 export interface SampleStep {
@@ -65,7 +72,7 @@ function checkBatch(trm: Trm, batch: Batch): number {
   return B;
 }
 
-function checkOptions(trm: Trm, o: StepOptions): Required<StepOptions> {
+function checkOptions(trm: Trm, o: StepOptions): Required<Omit<StepOptions, 'signal' | 'yieldEachStep'>> {
   const maxSteps = o.maxSteps ?? trm.config.halt_max_steps;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new TrmError('invalid_options', `maxSteps must be a positive integer, got ${maxSteps}`, ['maxSteps']);
   const halt = o.halt ?? 'never';
@@ -88,6 +95,7 @@ export async function* recurse(trm: Trm, batch: Batch, options: StepOptions = {}
   let active = Array.from({ length: B }, (_, i) => i);
   try {
     for (let step = 1; step <= maxSteps; step++) {
+      if (options.signal?.aborted) break;
       const next = trm.step(carry, x);
       tf.dispose([carry.y, carry.z]);
       carry = next;
@@ -114,6 +122,7 @@ export async function* recurse(trm: Trm, batch: Batch, options: StepOptions = {}
         };
       });
       yield { step, samples };
+      if (options.yieldEachStep) await new Promise((resolve) => setTimeout(resolve, 0));
 
       const keep = samples.flatMap((s, row) => (s.stop ? [] : [row]));
       if (keep.length === 0) break;

@@ -19,6 +19,10 @@ export interface SolveOptions {
   identifiers?: number[];
   /** Called after every supervision step with each still-running puzzle's current answer. */
   onStep?: (step: SolveStep) => void;
+  /** Abandons the solve before its next step (the result then holds the last completed step). */
+  signal?: AbortSignal;
+  /** Yield to the event loop after each step (streaming servers). */
+  yieldEachStep?: boolean;
 }
 
 export interface SolveStep {
@@ -78,6 +82,8 @@ export function createSolver({ model, task }: { model: LoadedModel; task: TaskNa
     const results = await runSteps(trm, { tokens, identifiers }, {
       maxSteps: options.maxSteps,
       halt: options.halt,
+      signal: options.signal,
+      yieldEachStep: options.yieldEachStep,
       onStep:
         onStep &&
         ((out) => {

@@ -1,5 +1,5 @@
 /**
- * The model package format (docs/package-format.md): a TF.js-style `model.json` whose
+ * The model package format (model/pack/FORMAT.md): a TF.js-style `model.json` whose
  * `weightsManifest` lists the tensors (port names, kernel layout) and binary shards, and whose
  * `userDefinedMetadata.trmEdge` holds the TRM config, the task, the quantization, provenance and a
  * SHA-256 per shard. Loading goes through TF.js IOHandlers (files, http/fetch, memory).

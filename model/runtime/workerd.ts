@@ -1,0 +1,54 @@
+/**
+ * The workerd edge: initialises TF.js's SIMD wasm backend inside Cloudflare Workers, where wasm
+ * cannot be compiled from bytes ("Wasm code generation disallowed by embedder"). The SIMD binary
+ * is imported as a precompiled WebAssembly.Module and handed to emscripten through the one hook
+ * tfjs-backend-wasm 4.22 exposes (setWasmPaths with platform fetch): for a sentinel URL only, the
+ * platform fetch answers a sentinel buffer and WebAssembly.instantiate instantiates the module.
+ * Both patches are undone after init. From compat date 2026-08-15 workerd defines
+ * process.versions.node, which sends emscripten down its Node path ("__dirname is not defined"),
+ * so it is hidden during init. (shared docs: edge-notes.md §3)
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { BackendError } from '../errors.js';
+
+const SENTINEL_URL = 'workerd-precompiled:tfjs-backend-wasm-simd.wasm';
+const SENTINEL = new ArrayBuffer(8);
+let ready: Promise<void> | null = null;
+
+/** Initialises the single-threaded SIMD wasm backend once per isolate; concurrent callers share the promise. */
+export function initWorkerdBackend(simdModule: WebAssembly.Module): Promise<void> {
+  ready ??= init(simdModule).catch((e) => {
+    ready = null;
+    throw new BackendError(`TF.js wasm backend failed to initialise in workerd: ${(e as Error).message}`);
+  });
+  return ready;
+}
+
+async function init(simdModule: WebAssembly.Module): Promise<void> {
+  const env = tf.env();
+  env.set('WASM_HAS_SIMD_SUPPORT', true);
+  env.set('WASM_HAS_MULTITHREAD_SUPPORT', false); // one core per isolate, no SharedArrayBuffer over MessagePort
+  setWasmPaths({ 'tfjs-backend-wasm.wasm': SENTINEL_URL, 'tfjs-backend-wasm-simd.wasm': SENTINEL_URL, 'tfjs-backend-wasm-threaded-simd.wasm': SENTINEL_URL }, true);
+
+  const platform = env.platform as unknown as { fetch: (path: string, init?: RequestInit) => Promise<unknown> };
+  const originalFetch = platform.fetch;
+  platform.fetch = (path, init) => (path === SENTINEL_URL ? Promise.resolve({ ok: true, arrayBuffer: async () => SENTINEL }) : originalFetch.call(platform, path, init));
+  const wasm = WebAssembly as unknown as { instantiate: (...args: unknown[]) => Promise<unknown> };
+  const originalInstantiate = wasm.instantiate;
+  wasm.instantiate = (source: unknown, imports?: unknown) =>
+    source === SENTINEL
+      ? (originalInstantiate.call(WebAssembly, simdModule, imports) as Promise<WebAssembly.Instance>).then((instance) => ({ instance, module: simdModule }))
+      : originalInstantiate.call(WebAssembly, source, imports);
+  const versions = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process?.versions;
+  const nodeVersion = versions?.node;
+  if (versions && nodeVersion !== undefined) versions.node = undefined;
+  try {
+    if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
+    await tf.ready();
+  } finally {
+    if (versions && nodeVersion !== undefined) versions.node = nodeVersion;
+    wasm.instantiate = originalInstantiate;
+    platform.fetch = originalFetch;
+  }
+}
