@@ -31,3 +31,11 @@ export function flopsPerStep(cfg: TrmConfig): number {
   const heads = 2 * (cfg.seq_len * cfg.hidden_size * cfg.vocab_size + cfg.hidden_size * 2);
   return applicationsPerStep(cfg) * flopsPerApplication(cfg) + heads;
 }
+
+/**
+ * Matmul FLOPs of one training sample-step (spec §9.2): the whole forward step plus the backward
+ * of the n+1 gradient-tracked applications (≈ 2× their forward).
+ */
+export function flopsPerTrainStep(cfg: TrmConfig): number {
+  return flopsPerStep(cfg) + 2 * (cfg.L_cycles + 1) * flopsPerApplication(cfg);
+}

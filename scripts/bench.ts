@@ -1,0 +1,149 @@
+/**
+ * npm run bench [-- --json <file>] [--md <file>] [--quick]
+ *
+ * One run, one machine: the wasm matMul ceiling; inference of the official Sudoku-MLP and
+ * Maze-Att configs (random weights) and of the shipped packages, per application / step / solve at
+ * batch 1 and 8, with GFLOP/s and the ratio to the ceiling; the same on the cpu backend; training
+ * throughput with 1 and N worker threads; the edge solver through `wrangler dev`. Medians over
+ * repeated runs, warm-up excluded. --quick runs every section at toy sizes (CI proves it runs).
+ */
+import { execSync } from 'node:child_process';
+import { availableParallelism, cpus } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { formatMaze, formatSudoku, PRESETS, sudokuCodec, type TrmConfig, type TrmWeights } from '../model/index.js';
+import { initWeights } from '../model/train/init.js';
+import { weightTensors } from '../model/weights.js';
+import { initBackend, loadModelFromPath, registerGradients } from '../model/runtime/node.js';
+import { openEvalSet } from './lib/data-spec.js';
+import { benchEdge, type EdgeReport } from './bench/edge.js';
+import { benchInference, type InferencePlan, type InferenceRow } from './bench/inference.js';
+import { gflops, time, type Stats } from './bench/measure.js';
+import { benchTraining, type TrainingRow } from './bench/training.js';
+
+const ROOT = join(import.meta.dirname, '..');
+
+async function ceiling(quick: boolean): Promise<{ shape: string; ms: Stats; gflops: number }> {
+  const [m, k, n] = quick ? [1024, 512, 1536] : [4096, 512, 1536];
+  const a = tf.randomNormal([m, k]) as tf.Tensor2D;
+  const b = tf.randomNormal([k, n]) as tf.Tensor2D;
+  const ms = await time(async () => {
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+  }, quick ? 3 : 9, 2);
+  tf.dispose([a, b]);
+  return { shape: `[${m}×${k}]·[${k}×${n}]`, ms, gflops: gflops(2 * m * k * n, ms.median) };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs({ options: { json: { type: 'string' }, md: { type: 'string' }, quick: { type: 'boolean', default: false } } }).values;
+  const quick = o.quick!;
+  const workers = availableParallelism();
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: workers, node: process.version, tfjs: tf.version_core, date: new Date().toISOString(), commit: execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim() };
+  console.log(`trm-edge bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, tfjs ${machine.tfjs}, ${machine.commit}`);
+
+  await initBackend('wasm');
+  await registerGradients();
+  const peak = await ceiling(quick);
+  console.log(`ceiling: wasm matMul ${peak.shape} ${peak.ms.median.toFixed(1)} ms → ${peak.gflops.toFixed(1)} GFLOP/s`);
+
+  const packages = await Promise.all(['sudoku', 'maze'].map(async (task) => ({ task, model: await loadModelFromPath(join(ROOT, 'model/weights', task)) })));
+  const random = (config: TrmConfig): TrmWeights => initWeights(config, 1);
+  const cases: { name: string; config: TrmConfig; weights: TrmWeights }[] = quick
+    ? [{ name: 'sudoku-mlp-cpu (random)', config: PRESETS['sudoku-mlp-cpu'], weights: random(PRESETS['sudoku-mlp-cpu']) }]
+    : [
+        { name: 'Sudoku-MLP official (random)', config: PRESETS['sudoku-mlp'], weights: random(PRESETS['sudoku-mlp']) },
+        { name: 'Maze-Att official (random)', config: PRESETS['maze-att'], weights: random(PRESETS['maze-att']) },
+      ];
+  for (const p of packages) cases.push({ name: `default ${p.task} package (${'metadata' in p.model ? p.model.metadata.quantization : ''})`, config: p.model.config, weights: p.model.weights });
+  const plan: InferencePlan = quick
+    ? { batches: [1], runs: { application: 1, step: 1, solve: 1 }, solveBudgetMs: 20_000 }
+    : { batches: [1, 8], runs: { application: 5, step: 3, solve: 3 }, solveBudgetMs: 120_000 };
+
+  const inference: InferenceRow[] = [];
+  for (const c of cases) {
+    const rows = await benchInference(c.name, c.config, c.weights, c.name.startsWith('Maze-Att') ? { ...plan, runs: { application: 2, step: 1, solve: 0 } } : plan);
+    rows.forEach((r) => console.log(`  ${r.backend} ${r.model} B=${r.batch} ${r.what}: ${r.ms.median.toFixed(1)} ms${r.projected ? ' (projected)' : ''} · ${r.gflops.toFixed(1)} GFLOP/s · ${((100 * r.gflops) / peak.gflops).toFixed(0)}% of ceiling`));
+    inference.push(...rows);
+  }
+
+  // The pure-JS cpu backend as the "no wasm" reference (one application; it is ~25× slower).
+  await initBackend('cpu');
+  const cpuCase = quick ? cases[0]! : cases.find((c) => c.name.startsWith('default sudoku'))!;
+  const cpuWeights = random(cpuCase.config);
+  const cpuRows = await benchInference(`${cpuCase.name.replace(' (random)', '')}`, cpuCase.config, cpuWeights, { batches: [1], runs: { application: quick ? 1 : 3, step: 1, solve: 0 }, solveBudgetMs: 0 });
+  tf.dispose(weightTensors(cpuWeights));
+  cpuRows.forEach((r) => console.log(`  cpu ${r.model} B=1 ${r.what}: ${r.ms.median.toFixed(1)} ms${r.projected ? ' (projected)' : ''} · ${r.gflops.toFixed(2)} GFLOP/s`));
+  inference.push(...cpuRows);
+  await initBackend('wasm');
+
+  const training: TrainingRow[] = [];
+  const trainCases = quick
+    ? [{ name: 'sudoku-mlp-cpu', config: PRESETS['sudoku-mlp-cpu'], batch: 4 }]
+    : [
+        { name: 'Sudoku-MLP official', config: PRESETS['sudoku-mlp'], batch: 8 },
+        ...packages.map((p) => ({ name: `default ${p.task} preset`, config: p.model.config, batch: 32 })),
+      ];
+  for (const c of trainCases) {
+    for (const w of [...new Set([1, workers])]) {
+      const row = await benchTraining(c.name, c.config, c.batch, w, quick ? 1 : 3);
+      training.push(row);
+      console.log(`  train ${row.model} B=${row.batch} workers=${row.workers}: ${row.msPerStep.median.toFixed(0)} ms/step · ${row.samplesPerSecond.toFixed(1)} sample-steps/s · ${row.gflops.toFixed(1)} GFLOP/s`);
+    }
+  }
+
+  const sudokuSet = await openEvalSet(`sudoku:${join(ROOT, '../shared/data/sudoku/kaggle-3m-curated-5000')}`, quick ? 2 : 20);
+  const sudokus = sudokuSet.examples.map((e) => formatSudoku(sudokuCodec.decode(e.tokens, { rows: 9, cols: 9, cells: new Uint8Array(81) })));
+  const mazeSet = await openEvalSet(`maze-gen:${Math.round(Math.sqrt(packages[1]!.model.config.seq_len))}:min=20:seed=4242:count=${quick ? 2 : 20}`);
+  const side = Math.round(Math.sqrt(packages[1]!.model.config.seq_len));
+  const mazes = mazeSet.examples.map((e) => formatMaze({ rows: side, cols: side, cells: Uint8Array.from(e.tokens) }));
+  const edge: EdgeReport = await benchEdge(ROOT, { sudoku: sudokus, maze: mazes });
+  console.log(`edge (wrangler dev, loopback): cold start (first solve of a fresh isolate) ${edge.coldStartMs.toFixed(0)} ms`);
+  edge.rows.forEach((r) => console.log(`  ${r.task} halt=${r.halt}: median ${r.latencyMs.median.toFixed(0)} ms · p95 ${r.latencyMs.p95.toFixed(0)} ms · ${r.meanSteps.toFixed(1)} steps · workerd ${r.workerdGflops.toFixed(1)} GFLOP/s vs Node ${r.nodeGflops.toFixed(1)}`));
+
+  packages.forEach((p) => p.model.dispose());
+  const report = { machine, command: `npm run bench${quick ? ' -- --quick' : ''}`, ceiling: peak, inference, training, edge };
+  if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
+  if (o.md) await writeFile(o.md, markdown(report));
+}
+
+function markdown(r: { machine: Record<string, unknown>; command: string; ceiling: { shape: string; gflops: number; ms: Stats }; inference: InferenceRow[]; training: TrainingRow[]; edge: EdgeReport }): string {
+  const f = (v: number, d = 1) => v.toFixed(d);
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Command: \`${r.command}\` · ${r.machine.date} · commit ${r.machine.commit}`,
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores · Node ${r.machine.node} · TF.js ${r.machine.tfjs} (wasm SIMD, 1 thread)`,
+    '',
+    `**Ceiling**: wasm matMul ${r.ceiling.shape}: ${f(r.ceiling.ms.median)} ms (min ${f(r.ceiling.ms.min)}, max ${f(r.ceiling.ms.max)}) → **${f(r.ceiling.gflops)} GFLOP/s**`,
+    '',
+    '## Inference',
+    '',
+    '| model | backend | batch | unit | median ms | min–max | GFLOP/s | % of ceiling | peak RSS MB | wasm heap MB |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...r.inference.map((x) => `| ${x.model} | ${x.backend} | ${x.batch} | ${x.what}${x.projected ? ' (projected: steps × step)' : ''} | ${f(x.ms.median)} | ${x.projected ? '—' : `${f(x.ms.min)}–${f(x.ms.max)}`} | ${f(x.gflops, 2)} | ${f((100 * x.gflops) / r.ceiling.gflops, 0)} % | ${x.peakRssMb} | ${x.wasmHeapMb ?? '—'} |`),
+    '',
+    '## Training (one optimizer step of the official recipe)',
+    '',
+    '| model | batch | workers | median ms/step | min–max | sample-steps/s | GFLOP/s | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|',
+    ...r.training.map((x) => `| ${x.model} | ${x.batch} | ${x.workers} | ${f(x.msPerStep.median, 0)} | ${f(x.msPerStep.min, 0)}–${f(x.msPerStep.max, 0)} | ${f(x.samplesPerSecond)} | ${f(x.gflops)} | ${x.peakRssMb} |`),
+    '',
+    '## Edge (POST /v1/solve through `wrangler dev` on loopback)',
+    '',
+    `Cold start (first solve in a fresh isolate: wasm init, package load, first forward): ${f(r.edge.coldStartMs, 0)} ms`,
+    '',
+    '| task | halt | requests | median ms | p95 ms | mean steps | GFLOP/s in workerd | GFLOP/s in Node |',
+    '|---|---|---|---|---|---|---|---|',
+    ...r.edge.rows.map((x) => `| ${x.task} | ${x.halt} | ${x.requests} | ${f(x.latencyMs.median, 0)} | ${f(x.latencyMs.p95, 0)} | ${f(x.meanSteps)} | ${f(x.workerdGflops)} | ${f(x.nodeGflops)} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+main().catch((e) => {
+  console.error(`bench: ${(e as Error).stack ?? e}`);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/paths.js';
+
+describe('npm run bench -- --quick', () => {
+  it('runs every section (ceiling, inference wasm and cpu, training 1 and N workers, edge) and writes JSON and markdown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trm-bench-'));
+    try {
+      const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/bench.ts', '--quick', '--json', join(dir, 'b.json'), '--md', join(dir, 'b.md')], { cwd: ROOT, maxBuffer: 1 << 24 });
+      expect(stdout).toMatch(/ceiling: wasm matMul/);
+      const report = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'));
+      expect(report.ceiling.gflops).toBeGreaterThan(0);
+      expect(new Set(report.inference.map((r: { backend: string }) => r.backend))).toEqual(new Set(['wasm', 'cpu']));
+      expect(new Set(report.inference.map((r: { what: string }) => r.what))).toEqual(new Set(['application', 'step', 'solve']));
+      expect(report.training.map((r: { workers: number }) => r.workers)).toContain(1);
+      expect(report.edge.rows.map((r: { task: string; halt: string }) => `${r.task}/${r.halt}`)).toEqual(['sudoku/q', 'sudoku/never', 'maze/q', 'maze/never']);
+      expect(readFileSync(join(dir, 'b.md'), 'utf8')).toMatch(/\| model \| backend \| batch \| unit \|/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
