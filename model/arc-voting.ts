@@ -14,7 +14,7 @@ export interface ArcVotingResult {
   /** pass@K for each K, as fractions. */
   passAt: Record<number, number>;
   /** The official submission format: per task, per test input, the top two attempts. */
-  submission: Record<string, { attempt_1: number[][]; attempt_2: number[][] }[]>;
+  submission: Record<string, { attempt_1: number[][]; attempt_2: number[][]; votes: number; confidence: number }[]>;
   /** Test inputs that received no prediction at all (they count as wrong). */
   missing: number;
 }
@@ -59,10 +59,12 @@ export function createArcVoter(identifiers: readonly string[], testPuzzles: Reco
             missing++;
             continue;
           }
-          const label = gridKey(parseArcGrid(pair.output));
-          for (const k of passKs) if (ranked.slice(0, k).some((r) => gridKey(r.grid) === label)) taskCorrect.set(k, taskCorrect.get(k)! + 1);
+          if (pair.output) {
+            const label = gridKey(parseArcGrid(pair.output));
+            for (const k of passKs) if (ranked.slice(0, k).some((r) => gridKey(r.grid) === label)) taskCorrect.set(k, taskCorrect.get(k)! + 1);
+          }
           const [first, second] = [ranked[0]!, ranked[1] ?? ranked[0]!];
-          submission[task].push({ attempt_1: toRows(first.grid), attempt_2: toRows(second.grid) });
+          submission[task].push({ attempt_1: toRows(first.grid), attempt_2: toRows(second.grid), votes: first.votes, confidence: first.q / first.votes });
         }
         for (const k of passKs) correct.set(k, correct.get(k)! + taskCorrect.get(k)! / puzzle.test.length);
       }

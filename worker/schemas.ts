@@ -65,6 +65,10 @@ export const SolveResponse = z
     halted: z.boolean().openapi({ description: 'the halting rule fired (q_halt > 0, or halt_max_steps reached)' }),
     confidence: z.number().openapi({ description: 'σ(q_halt): the model’s belief that the whole answer is right' }),
     trajectory: z.array(stepSchema).optional(),
+    attempts: z
+      .array(z.object({ attempt_1: z.unknown(), attempt_2: z.unknown(), votes: z.number(), confidence: z.number() }))
+      .optional()
+      .openapi({ description: 'ARC: the two top-voted grids per test input (the official submission format)' }),
     timing: z.object({ totalMs: z.number(), solveMs: z.number() }),
   })
   .openapi('SolveResponse');

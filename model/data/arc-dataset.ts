@@ -21,7 +21,8 @@ export interface ArcPair {
 
 export interface ArcTask {
   train: ArcPair[];
-  test: ArcPair[];
+  /** Test pairs; `output` is absent when the answer is unknown (then only voting, no scoring). */
+  test: (Omit<ArcPair, 'output'> & { output?: number[][] })[];
 }
 
 export interface ArcSubset {
@@ -74,7 +75,7 @@ export function buildArcDataset(subsets: readonly ArcSubset[], options: ArcBuild
       const parse = (pairs: ArcPair[], where: string) =>
         pairs.map((p, i) => [parseArcGrid(p.input, [name, where, i, 'input']), parseArcGrid(p.output, [name, where, i, 'output'])] as [ArcGrid, ArcGrid]);
       const original: Record<string, Puzzle> = { train: { name, examples: parse(task.train, 'train') } };
-      const testExamples = parse(task.test, 'test');
+      const testExamples = parse(task.test.map((p) => ({ input: p.input, output: p.output ?? [[0]] })), 'test'); // official: a dummy output when unknown
       if (toTest) original.test = { name, examples: testExamples };
       else original.train!.examples.push(...testExamples);
 

@@ -31,8 +31,8 @@ describe('wasm-friendly ops match TF.js on the cpu backend', () => {
   });
 
   it.each([[[6, 5], [5, 4]], [[3, 400, 64], [3, 64, 400]]] as const)('the explicit-transpose matMul gradient equals TF.js’s (%j · %j)', async (sa, sb) => {
-    const a = Float32Array.from({ length: sa.reduce((x, y) => x * y) }, (_, i) => Math.sin(i * 0.3));
-    const b = Float32Array.from({ length: sb.reduce((x, y) => x * y) }, (_, i) => Math.cos(i * 0.7));
+    const a = Float32Array.from({ length: [...sa].reduce((x: number, y: number) => x * y, 1) }, (_, i) => Math.sin(i * 0.3));
+    const b = Float32Array.from({ length: [...sb].reduce((x: number, y: number) => x * y, 1) }, (_, i) => Math.cos(i * 0.7));
     const grads = (mm: (x: tf.Tensor, y: tf.Tensor) => tf.Tensor) =>
       tf.tidy(() => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(mm(x, y))))([tf.tensor(a, [...sa]), tf.tensor(b, [...sb])]).map(data));
     const ours = grads(fastMatMul);

@@ -14,6 +14,7 @@ import simdModule from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-sim
 import { flopsPerStep } from '../../model/cost.js';
 import { InvalidPuzzleError, TrmError } from '../../model/errors.js';
 import { initWorkerdBackend } from '../../model/runtime/workerd.js';
+import { arcRows, solveArc } from '../../model/arc-solver.js';
 import { getTask } from '../../model/tasks/index.js';
 import type { SolveStep } from '../../model/solver.js';
 import { limitsOf, type Env } from '../env.js';
@@ -55,16 +56,17 @@ async function prepare(env: Env, req: SolveRequestBody): Promise<Prepared> {
   if (maxSteps !== undefined && maxSteps > limits.maxSteps) {
     throw new ApiError(400, 'max_steps_too_large', `options.maxSteps: ${maxSteps} exceeds this server's limit of ${limits.maxSteps}`, ['options', 'maxSteps']);
   }
-  if (req.task === 'arc') throw new ApiError(422, 'no_model', 'this server has no ARC model: ARC models only solve the tasks they were trained on; import one with `npm run import -- … --tasks`', ['task']);
   const entry = resolveModel(req.task, model);
   await initWorkerdBackend(simdModule);
   const served = await serveModel(env, entry);
   const config = served.pkg.config;
   const steps = Math.min(maxSteps ?? config.halt_max_steps, limits.maxSteps);
-  const gflop = (steps * flopsPerStep(config)) / 1e9;
+  // ARC runs every test input once per augmented version the model knows for the task.
+  const forwards = req.task === 'arc' ? req.puzzle.test.length * arcRows(served.pkg, req.puzzle.id).length : 1;
+  const gflop = (forwards * steps * flopsPerStep(config)) / 1e9;
   if (gflop > limits.maxGflop) throw new ApiError(422, 'compute_limit', `this request needs up to ${gflop.toFixed(0)} GFLOP; the limit is ${limits.maxGflop}`, ['options', 'maxSteps']);
   try {
-    getTask(req.task, config.seq_len).parse(req.puzzle);
+    if (req.task !== 'arc') getTask(req.task, config.seq_len).parse(req.puzzle);
   } catch (e) {
     if (e instanceof InvalidPuzzleError) throw new ApiError(422, e.code, e.message, ['puzzle', ...e.path]);
     throw e;
@@ -78,6 +80,25 @@ export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (re
   .openapi(solveRoute, async (c) => {
     const req = c.req.valid('json');
     const p = await prepare(c.env, req);
+    if (req.task === 'arc') {
+      const t0 = Date.now();
+      const answer = await solveArc(p.served.pkg, req.puzzle.id, { train: req.puzzle.train ?? [], test: req.puzzle.test }, { maxSteps: p.maxSteps, halt: p.halt });
+      const first = answer.attempts.map((a) => a.attempt_1);
+      return c.json(
+        {
+          task: req.task,
+          model: p.served.entry.id,
+          solution: first,
+          attempts: answer.attempts,
+          verified: answer.verified,
+          steps: answer.steps,
+          halted: true,
+          confidence: Math.min(...answer.attempts.map((a) => a.confidence)),
+          timing: { totalMs: Date.now() - p.started, solveMs: Date.now() - t0 },
+        },
+        200,
+      );
+    }
     const trajectory: ReturnType<typeof stepView>[] = [];
     const t0 = Date.now();
     const result = await p.served.solver.solve(p.puzzle, {
@@ -103,6 +124,7 @@ export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (re
   })
   .openapi(streamRoute, async (c) => {
     const req = c.req.valid('json');
+    if (req.task === 'arc') throw new ApiError(400, 'not_streamable', 'ARC answers are votes over many augmented runs; use POST /v1/solve', ['task']);
     const p = await prepare(c.env, req);
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
