@@ -88,7 +88,8 @@ describe('ARC voting order', () => {
     voter.record(1, canvas(1), canvas(2), 9);
     const r = voter.result([1, 2]);
     expect(r.passAt).toEqual({ 1: 0, 2: 1 });
-    expect(r.submission.t).toEqual([{ attempt_1: [[3]], attempt_2: [[2]] }]);
+    expect(r.submission.t).toMatchObject([{ attempt_1: [[3]], attempt_2: [[2]], votes: 2 }]);
+    expect(r.submission.t![0]!.confidence).toBeCloseTo(1 / (1 + Math.exp(-5)), 12);
     expect(toRows(cropArcCanvas(canvas(3)))).toEqual([[3]]);
   });
 
