@@ -151,7 +151,7 @@ export async function openTrainingData(spec: string, seed: number): Promise<{ so
 }
 
 /**
- * A fixed evaluation set, in order, without augmentation: `sudoku:<dir>`, `official:<dir>` (its
+ * A fixed evaluation set, in order, without augmentation: `sudoku:<dir>[:from=<i>][:count=<n>]`, `official:<dir>` (its
  * test split), `arc:…`, or a generated held-out set `sudoku-gen:<min>-<max>:seed=<s>:count=<n>` /
  * `maze-gen:<size>:seed=<s>:count=<n>` (use a seed the training run did not).
  */
@@ -169,9 +169,12 @@ export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalS
   switch (kind) {
     case 'sudoku': {
       const { puzzles, solutions } = await readSudokuFolder(arg ?? '');
-      const n = Math.min(limit, puzzles.length);
-      const examples = puzzles.slice(0, n).map((p, i) => ({ tokens: sudokuCodec.encode({ rows: 9, cols: 9, cells: p }), labels: sudokuCodec.encode({ rows: 9, cols: 9, cells: solutions[i]! }), id: 0 }));
-      return { examples, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, description: `${arg} (first ${n} of ${puzzles.length})` };
+      const from = Number(opts.from ?? 0);
+      const n = Math.min(limit, Number(opts.count ?? Infinity), puzzles.length - from);
+      if (!(Number.isInteger(from) && from >= 0 && n > 0)) throw specError(spec, `from=${opts.from} leaves no puzzle of ${puzzles.length}`);
+      const examples = puzzles.slice(from, from + n).map((p, i) => ({ tokens: sudokuCodec.encode({ rows: 9, cols: 9, cells: p }), labels: sudokuCodec.encode({ rows: 9, cols: 9, cells: solutions[from + i]! }), id: 0 }));
+      const name = arg!.replace(/\/+$/, '').split('/').pop();
+      return { examples, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, description: `${name} #${from}-${from + n - 1} (${n} of ${puzzles.length})` };
     }
     case 'official': {
       const split = await readOfficialSplit(arg ?? '', 'test');

@@ -5,7 +5,7 @@ import { formatSudoku, isMazeSolution, isSudokuSolution, parseSudoku, sudokuCode
 import { officialSource, splitExamples } from '../../model/data/official-dataset.js';
 import { parseNpy } from '../../model/data/npy.js';
 import { openEvalSet, openTrainingData, readOfficialSplit } from '../../scripts/lib/data-spec.js';
-import { DATA, SHARED } from '../helpers/paths.js';
+import { DATA, SHARED, dataLines as dataLinesOf } from '../helpers/paths.js';
 
 const TINY = join(SHARED, 'fixtures/official-dataset-tiny');
 
@@ -67,5 +67,13 @@ describe('official-format datasets', () => {
     const after = source.next(6);
     source.restore(state);
     expect(source.next(6)).toEqual(after);
+  });
+
+  it('takes a range of a puzzle folder for evaluation (e.g. one Kaggle level of 1000)', async () => {
+    const set = await openEvalSet(`sudoku:${join(DATA, 'sudoku/kaggle-3m-curated-5000')}:from=1000:count=5`);
+    expect(set.description).toBe('kaggle-3m-curated-5000 #1000-1004 (5 of 5000)');
+    const lines = dataLinesOf('sudoku/kaggle-3m-curated-5000/puzzles.txt.gz').slice(1000, 1005);
+    expect(set.examples.map((e) => formatSudoku(sudokuCodec.decode(e.tokens, parseSudoku('.'.repeat(81)))))).toEqual(lines);
+    await expect(openEvalSet(`sudoku:${join(DATA, 'sudoku/kaggle-3m-curated-5000')}:from=6000`)).rejects.toThrow(/leaves no puzzle of 5000/);
   });
 });
