@@ -6,13 +6,13 @@
  * step and the time. Exit 0, or 2 on bad input.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createTrm, TrmError, type TaskName } from '../model/index.js';
 import { evaluate, type EvaluationResult } from '../model/evaluate.js';
 import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
 import { initBackend, loadModelFromPath } from '../model/runtime/node.js';
 import { openEvalSet } from './lib/data-spec.js';
+import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <spec> [--data <spec> ...] [options]
 
@@ -26,20 +26,13 @@ const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <sp
   --batch <n>         puzzles per forward pass (default 32)
   --json <file>       write the results as JSON`;
 
-class UsageError extends Error {}
-
 async function main(): Promise<number> {
-  let o;
-  try {
-    o = parseArgs({
-      options: {
-        model: { type: 'string' }, data: { type: 'string', multiple: true }, config: { type: 'string' }, limit: { type: 'string' },
-        halt: { type: 'string', default: 'never' }, 'max-steps': { type: 'string' }, batch: { type: 'string', default: '32' }, json: { type: 'string' }, help: { type: 'boolean' },
-      },
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const o = parseOptions({
+    options: {
+      model: { type: 'string' }, data: { type: 'string', multiple: true }, config: { type: 'string' }, limit: { type: 'string' },
+      halt: { type: 'string', default: 'never' }, 'max-steps': { type: 'string' }, batch: { type: 'string', default: '32' }, json: { type: 'string' }, help: { type: 'boolean' },
+    },
+  }).values;
   if (o.help) return console.log(USAGE), 0;
   if (!o.model || !o.data?.length) throw new UsageError('--model and --data are required');
   if (o.halt !== 'never' && o.halt !== 'q') throw new UsageError(`--halt must be never or q, got ${JSON.stringify(o.halt)}`);
@@ -93,12 +86,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    if (e instanceof UsageError) console.error(`eval: ${e.message}\n\n${USAGE}`);
-    else if (e instanceof TrmError) console.error(`eval: ${e.message}`);
-    else console.error(`eval: unexpected failure: ${(e as Error).stack ?? e}`);
-    process.exit(e instanceof UsageError || e instanceof TrmError ? 2 : 1);
-  },
-);
+runCli('eval', USAGE, main);

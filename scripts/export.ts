@@ -6,30 +6,23 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { TrmError, type TaskName } from '../model/index.js';
+import type { TaskName } from '../model/index.js';
 import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
 import type { CardEvaluation } from '../model/pack/card.js';
 import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
 import { readRunSpec } from './lib/run-dir.js';
 import { savePackage } from './lib/package.js';
+import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = 'usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json> ...] [--title <text>] [--force]';
 
-class UsageError extends Error {}
-
 async function main(): Promise<number> {
-  let o;
-  try {
-    o = parseArgs({
-      options: {
-        run: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' }, evals: { type: 'string', multiple: true },
-        title: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
-      },
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const o = parseOptions({
+    options: {
+      run: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' }, evals: { type: 'string', multiple: true },
+      title: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
+    },
+  }).values;
   if (o.help) return console.log(USAGE), 0;
   if (!o.run) throw new UsageError('--run is required');
   if (!(QUANTIZATIONS as readonly string[]).includes(o.quant!)) throw new UsageError(`--quant must be one of ${QUANTIZATIONS.join(', ')}`);
@@ -67,12 +60,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    if (e instanceof UsageError) console.error(`export: ${e.message}\n\n${USAGE}`);
-    else if (e instanceof TrmError) console.error(`export: ${e.message}`);
-    else console.error(`export: unexpected failure: ${(e as Error).stack ?? e}`);
-    process.exit(e instanceof UsageError || e instanceof TrmError ? 2 : 1);
-  },
-);
+runCli('export', USAGE, main);

@@ -8,31 +8,24 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { getTask, TrmError, type TaskName } from '../model/index.js';
 import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
 import { selectArcRows, takeRows } from '../model/pack/arc-rows.js';
 import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
 import { savePackage } from './lib/package.js';
+import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run import -- <checkpoint> --task sudoku|maze|arc [--config <file>] [--quant int8|fp16|fp32] [--out <dir|file.trm>]
                           [--tasks <id,id,... | file> --identifiers <identifiers.json>] [--force]`;
 
-class UsageError extends Error {}
-
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        task: { type: 'string' }, config: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' },
-        tasks: { type: 'string' }, identifiers: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseOptions({
+    allowPositionals: true,
+    options: {
+      task: { type: 'string' }, config: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' },
+      tasks: { type: 'string' }, identifiers: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
+    },
+  });
   const o = parsed.values;
   if (o.help) return console.log(USAGE), 0;
   const [checkpoint] = parsed.positionals;
@@ -78,12 +71,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    if (e instanceof UsageError) console.error(`import: ${e.message}\n\n${USAGE}`);
-    else if (e instanceof TrmError) console.error(`import: ${e.message}`);
-    else console.error(`import: unexpected failure: ${(e as Error).stack ?? e}`);
-    process.exit(e instanceof UsageError || e instanceof TrmError ? 2 : 1);
-  },
-);
+runCli('import', USAGE, main);

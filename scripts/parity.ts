@@ -5,29 +5,23 @@
  * quantity. Exits 1 when any row is past its tolerance, 2 on a usage or input error.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { initBackend, type BackendName } from '../model/runtime/node.js';
 import { findFixtures, readFixture } from './parity/fixture.js';
 import { runParity, type ParityRow } from './parity/run.js';
+import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = 'usage: npm run parity -- --fixtures <dir> [--backend wasm|cpu] [--json <file>]';
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: { fixtures: { type: 'string' }, backend: { type: 'string', default: 'wasm' }, json: { type: 'string' }, help: { type: 'boolean' } },
-    }));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const { values } = parseOptions({
+    options: { fixtures: { type: 'string' }, backend: { type: 'string', default: 'wasm' }, json: { type: 'string' }, help: { type: 'boolean' } },
+  });
   if (values.help) return console.log(USAGE), 0;
-  if (!values.fixtures) return console.error(`--fixtures is required\n${USAGE}`), 2;
-  if (values.backend !== 'wasm' && values.backend !== 'cpu') return console.error(`--backend must be wasm or cpu\n${USAGE}`), 2;
+  if (!values.fixtures) throw new UsageError('--fixtures is required');
+  if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new UsageError('--backend must be wasm or cpu');
 
   const dirs = await findFixtures(values.fixtures).catch(() => []);
-  if (!dirs.length) return console.error(`${values.fixtures}: no fixture folder (a folder with config.json, or a folder of them)`), 2;
+  if (!dirs.length) throw new UsageError(`${values.fixtures}: no fixture folder (a folder with config.json, or a folder of them)`);
   await initBackend(values.backend as BackendName);
 
   const rows: ParityRow[] = [];
@@ -52,10 +46,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(`parity: ${(e as Error).message}`);
-    process.exit(2);
-  },
-);
+runCli('parity', USAGE, main);

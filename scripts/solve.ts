@@ -6,10 +6,10 @@
  * input (with the reason), 1 on an unexpected failure.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { countParameters } from '../model/cost.js';
-import { createSolver, getTask, TrmError, type Solution, type TaskName } from '../model/index.js';
+import { createSolver, getTask, type Solution, type TaskName } from '../model/index.js';
 import { initBackend, loadModelFromPath, type BackendName } from '../model/runtime/node.js';
+import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task sudoku|maze|arc
          (--puzzle <text> | --puzzle-file <file>) [options]
@@ -28,21 +28,15 @@ const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task
   --backend wasm|cpu    TF.js backend (default wasm)
   --json                print one JSON object instead of text`;
 
-class UsageError extends Error {}
-
 function options() {
-  try {
-    return parseArgs({
-      options: {
-        model: { type: 'string' }, task: { type: 'string' }, puzzle: { type: 'string' }, 'puzzle-file': { type: 'string' },
-        config: { type: 'string' }, 'max-steps': { type: 'string' }, halt: { type: 'string', default: 'never' },
-        identifier: { type: 'string', default: '0' }, 'test-index': { type: 'string', default: '0' },
-        backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  return parseOptions({
+    options: {
+      model: { type: 'string' }, task: { type: 'string' }, puzzle: { type: 'string' }, 'puzzle-file': { type: 'string' },
+      config: { type: 'string' }, 'max-steps': { type: 'string' }, halt: { type: 'string', default: 'never' },
+      identifier: { type: 'string', default: '0' }, 'test-index': { type: 'string', default: '0' },
+      backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    },
+  }).values;
 }
 
 const integer = (name: string, text: string | undefined, min: number) => {
@@ -142,12 +136,4 @@ function diffCount(a: unknown, b: unknown): number | null {
   return x.length === y.length ? x.filter((v, i) => v !== y[i]).length : null;
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    if (e instanceof UsageError) console.error(`solve: ${e.message}\n\n${USAGE}`);
-    else if (e instanceof TrmError) console.error(`solve: ${e.message}`);
-    else console.error(`solve: unexpected failure: ${(e as Error).stack ?? e}`);
-    process.exit(e instanceof UsageError || e instanceof TrmError ? 2 : 1);
-  },
-);
+runCli('solve', USAGE, main);

@@ -8,11 +8,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
 import * as tf from '@tensorflow/tfjs-core';
-import { createTrm, PRESETS, TrmError, validateConfig, type TrmConfig } from '../model/index.js';
+import { createTrm, PRESETS, validateConfig, type TrmConfig } from '../model/index.js';
 import { countParameters } from '../model/cost.js';
 import { evaluate } from '../model/evaluate.js';
 import { initWeights } from '../model/train/init.js';
@@ -23,6 +22,7 @@ import { initBackend, registerGradients } from '../model/runtime/node.js';
 import { workerReplicas } from '../model/runtime/node-replicas.js';
 import { openEvalSet, openTrainingData } from './lib/data-spec.js';
 import { appendMetrics, createRunDir, loadCheckpoint, readRunSpec, saveCheckpoint, type RunSpec } from './lib/run-dir.js';
+import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --out <run dir> [options]
        npm run train -- --out <run dir> --resume [--max-minutes N] [--workers N]
@@ -42,22 +42,16 @@ const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --ou
   --checkpoint-minutes <n> checkpoint period (default 10)
   --workers <n>           worker threads, data-parallel (default: ${availableParallelism()}, the cores)`;
 
-class UsageError extends Error {}
-
 function args() {
-  try {
-    return parseArgs({
-      options: {
-        config: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean', default: false },
-        batch: { type: 'string' }, lr: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' },
-        eval: { type: 'string' }, 'eval-every': { type: 'string', default: '500' }, 'eval-limit': { type: 'string', default: '200' },
-        'max-minutes': { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-minutes': { type: 'string', default: '10' },
-        workers: { type: 'string', default: String(availableParallelism()) }, help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  return parseOptions({
+    options: {
+      config: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean', default: false },
+      batch: { type: 'string' }, lr: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' },
+      eval: { type: 'string' }, 'eval-every': { type: 'string', default: '500' }, 'eval-limit': { type: 'string', default: '200' },
+      'max-minutes': { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-minutes': { type: 'string', default: '10' },
+      workers: { type: 'string', default: String(availableParallelism()) }, help: { type: 'boolean', default: false },
+    },
+  }).values;
 }
 
 const num = (name: string, text: string | undefined, min = 0): number | undefined => {
@@ -197,12 +191,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    if (e instanceof UsageError) console.error(`train: ${e.message}\n\n${USAGE}`);
-    else if (e instanceof TrmError) console.error(`train: ${e.message}`);
-    else console.error(`train: unexpected failure: ${(e as Error).stack ?? e}`);
-    process.exit(e instanceof UsageError || e instanceof TrmError ? 2 : 1);
-  },
-);
+runCli('train', USAGE, main);

@@ -3,6 +3,7 @@
  * (the precision the port runs in, spec §3.5).
  */
 import { CheckpointError } from '../errors.js';
+import { fromHalf } from '../pack/quantize.js';
 
 /** Safetensors spelling; torch storages map onto it. */
 export type DType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -39,7 +40,7 @@ export function toFloat32(bytes: Uint8Array, dtype: DType, where: string): Float
       break;
     }
     case 'F16':
-      for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
+      for (let i = 0; i < count; i++) out[i] = fromHalf(view.getUint16(2 * i, true));
       break;
     case 'F64':
       for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, true);
@@ -51,12 +52,3 @@ export function toFloat32(bytes: Uint8Array, dtype: DType, where: string): Float
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { TrmError } from '../errors.js';
 import { createRng, type RngState } from '../rng.js';
 import { parseNpy } from './npy.js';
+import { createEpochs } from './epochs.js';
 import type { DataSource, Example } from './source.js';
 
 const metadataSchema = z.object({
@@ -86,29 +87,26 @@ export function splitExamples(split: OfficialSplit): Example[] {
  */
 export function officialSource(split: OfficialSplit, seed: number): DataSource {
   let rng = createRng(seed);
-  let order: number[] = [];
-  let at = 0;
   const groups = split.groupIndices.length - 1;
+  const epochs = createEpochs(groups);
   if (groups < 1) throw new TrmError('invalid_data', `${split.name}: no groups to train on`);
   return {
     description: `${split.name} (official format, ${groups} groups, ${split.puzzleIdentifiers.length} puzzles)`,
     next(count) {
       const batch: Example[] = [];
       while (batch.length < count) {
-        if (at >= order.length) (order = rng.permutation(groups)), (at = 0);
-        const g = order[at++]!;
+        const g = epochs.next(rng);
         const p = split.groupIndices[g]! + rng.int(0, split.groupIndices[g + 1]! - split.groupIndices[g]!);
         const examples = rng.shuffle(Array.from({ length: split.puzzleIndices[p + 1]! - split.puzzleIndices[p]! }, (_, i) => split.puzzleIndices[p]! + i));
         for (const e of examples.slice(0, count - batch.length)) batch.push({ ...exampleAt(split, e), id: split.puzzleIdentifiers[p]! });
       }
       return batch;
     },
-    state: () => ({ rng: rng.state(), order, at }),
+    state: () => ({ rng: rng.state(), epochs: epochs.state() }),
     restore(s) {
-      const st = s as { rng: RngState; order: number[]; at: number };
+      const st = s as { rng: RngState; epochs: ReturnType<typeof epochs.state> };
       rng = createRng(st.rng);
-      order = st.order;
-      at = st.at;
+      epochs.restore(st.epochs);
     },
   };
 }

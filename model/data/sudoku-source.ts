@@ -7,6 +7,7 @@ import { createRng, type RngState } from '../rng.js';
 import { applySudokuShuffle, randomSudokuShuffle, sudokuCodec } from '../tasks/sudoku.js';
 import { createGrid } from '../tasks/grid.js';
 import { generateSudoku, type SudokuGeneratorOptions } from './sudoku-generator.js';
+import { createEpochs } from './epochs.js';
 import type { DataSource, Example } from './source.js';
 
 const example = (puzzle: Uint8Array, solution: Uint8Array): Example => ({
@@ -37,25 +38,22 @@ export function sudokuGeneratorSource(seed: number, options: SudokuGeneratorOpti
 export function sudokuListSource(name: string, puzzles: Uint8Array[], solutions: Uint8Array[], seed: number, augment = true): DataSource {
   if (puzzles.length === 0 || puzzles.length !== solutions.length) throw new RangeError(`${name}: ${puzzles.length} puzzles for ${solutions.length} solutions`);
   let rng = createRng(seed);
-  let order: number[] = [];
-  let at = 0;
+  const epochs = createEpochs(puzzles.length);
   return {
     description: `${name} (${puzzles.length} puzzles${augment ? ', official shuffle augmentation' : ''})`,
     next(count) {
       return Array.from({ length: count }, () => {
-        if (at >= order.length) (order = rng.permutation(puzzles.length)), (at = 0);
-        const i = order[at++]!;
+        const i = epochs.next(rng);
         if (!augment || rng.int(0, 1001) === 0) return example(puzzles[i]!, solutions[i]!);
         const shuffle = randomSudokuShuffle(rng);
         return example(applySudokuShuffle(createGrid(9, 9, puzzles[i]!), shuffle).cells, applySudokuShuffle(createGrid(9, 9, solutions[i]!), shuffle).cells);
       });
     },
-    state: () => ({ rng: rng.state(), order, at }),
+    state: () => ({ rng: rng.state(), epochs: epochs.state() }),
     restore(s) {
-      const st = s as { rng: RngState; order: number[]; at: number };
+      const st = s as { rng: RngState; epochs: ReturnType<typeof epochs.state> };
       rng = createRng(st.rng);
-      order = st.order;
-      at = st.at;
+      epochs.restore(st.epochs);
     },
   };
 }
