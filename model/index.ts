@@ -1,8 +1,9 @@
 /**
  * trm-edge core: the Tiny Recursive Model on TensorFlow.js, isomorphic (Node, workerd, browser).
- * The caller initialises a TF.js backend first (see model/runtime/ for Node, workerd, browser).
+ * The caller initialises a TF.js backend first (model/runtime/: Node and workerd; in a browser,
+ * setWasmPaths + tf.setBackend('wasm')).
  *
- *   const model = await loadCheckpoint(bytesSource(bytes), { task: 'sudoku' });
+ *   const model = await loadPackage(tf.io.http("/models/sudoku/model.json"));   // or loadCheckpoint(bytesSource(bytes), { task: "sudoku" })
  *   const solver = createSolver({ model, task: 'sudoku' });
  *   const { solution, verified, steps, confidence } = await solver.solve('53..7....6..195...');
  *   solver.dispose();
@@ -18,3 +19,11 @@ export { stablemax, logStablemax, stablemaxCrossEntropy } from './stablemax.js';
 export { createRng, type Rng, type RngState } from './rng.js';
 export * from './errors.js';
 export * from './tasks/index.js';
+export { evaluate, type EvaluationResult, type EvaluateOptions } from './evaluate.js';
+export { loadPackage, type LoadedPackage } from './pack/read.js';
+export { packModel, type PackInput, type PackedModel } from './pack/write.js';
+export { containerHandler, packContainer } from './pack/container.js';
+export { QUANTIZATIONS, FORMAT_VERSION, type Quantization, type PackageMetadata } from './pack/format.js';
+export { solveArc, arcRows, type ArcAnswer } from './arc-solver.js';
+export { createArcVoter, type ArcVoter, type ArcVotingResult } from './arc-voting.js';
+export { countParameters, flopsPerApplication, flopsPerStep, flopsPerTrainStep } from './cost.js';
