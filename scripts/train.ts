@@ -18,7 +18,7 @@ import { initWeights } from '../model/train/init.js';
 import { TASK_RECIPES, validateHyper } from '../model/train/hyper.js';
 import { createTrainer, type StepMetrics } from '../model/train/trainer.js';
 import { weightTensors } from '../model/weights.js';
-import { initBackend, registerGradients } from '../model/runtime/node.js';
+import { initBestBackend, registerGradients } from '../model/runtime/node.js';
 import { workerReplicas } from '../model/runtime/node-replicas.js';
 import { openEvalSet, openTrainingData } from './lib/data-spec.js';
 import { appendMetrics, createRunDir, loadCheckpoint, readRunSpec, saveCheckpoint, type RunSpec } from './lib/run-dir.js';
@@ -107,7 +107,7 @@ async function main(): Promise<number> {
   }
   const spec = o.resume ? await readRunSpec(o.out) : await newRunSpec(o);
 
-  await initBackend('wasm');
+  const backend = await initBestBackend();
   await registerGradients();
   const { source } = await openTrainingData(spec.data, spec.training.seed);
   const evalSet = spec.eval ? await openEvalSet(spec.eval.data, spec.eval.limit) : null;
@@ -119,7 +119,8 @@ async function main(): Promise<number> {
     weights: initial,
     hyper: spec.training,
     source,
-    ...(workers > 1 ? { replicas: workerReplicas(Math.min(workers, spec.training.global_batch_size)) } : {}),
+    // Worker threads each run their own wasm backend; a native backend uses its own threads instead.
+    ...(workers > 1 && backend === 'wasm' ? { replicas: workerReplicas(Math.min(workers, spec.training.global_batch_size)) } : {}),
   });
   tf.dispose(weightTensors(initial));
   if (o.resume) await trainer.restore(await loadCheckpoint(o.out));
@@ -129,7 +130,7 @@ async function main(): Promise<number> {
   console.log(`run     ${o.out} (${o.resume ? `resumed at step ${trainer.step}` : 'new'})`);
   console.log(`model   D ${c.hidden_size} · ${c.mlp_t ? 'mlp_t' : `attention ${c.num_heads} heads`} · T ${c.H_cycles} · n ${c.L_cycles} · N_sup ${c.halt_max_steps} · ${countParameters(c).toLocaleString('en')} parameters`);
   console.log(`data    ${source.description}`);
-  console.log(`train   batch ${spec.training.global_batch_size} · lr ${spec.training.lr} · ${total} steps · ${workers} worker${workers > 1 ? 's' : ''} · seed ${spec.training.seed}${evalSet ? `\neval    ${evalSet.description} every ${spec.eval!.every} steps` : ''}`);
+  console.log(`train   batch ${spec.training.global_batch_size} · lr ${spec.training.lr} · ${total} steps · ${backend} backend · ${backend === 'wasm' ? workers : 1} worker${workers > 1 && backend === 'wasm' ? 's' : ''} · seed ${spec.training.seed}${evalSet ? `\neval    ${evalSet.description} every ${spec.eval!.every} steps` : ''}`);
 
   let interrupted = false;
   const onSignal = () => {

@@ -17,6 +17,32 @@ import { containerHandler } from '../pack/container.js';
 export type BackendName = 'wasm' | 'cpu';
 
 /**
+ * The best backend this machine has: TF.js's native bindings when the user installed them
+ * (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`: optional, not dependencies, and
+ * untested here because their installers download libtensorflow), else wasm (SIMD), else cpu.
+ * Returns the backend name in use.
+ */
+export async function initBestBackend(): Promise<string> {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(/* @vite-ignore */ pkg as string);
+      if (await tf.setBackend('tensorflow')) return 'tensorflow';
+    } catch {
+      // not installed, or its native library failed to load: try the next one
+    }
+  }
+  for (const name of ['wasm', 'cpu'] as const) {
+    try {
+      await initBackend(name);
+      return name;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new BackendError('no TF.js backend could be initialised (tried tensorflow, wasm, cpu)');
+}
+
+/**
  * Selects and initialises a backend: 'wasm' (XNNPACK, SIMD, single thread: the fast path) or
  * 'cpu' (pure JS; a slow reference). Call once before creating tensors.
  */
