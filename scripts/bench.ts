@@ -9,7 +9,7 @@
  */
 import { execSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -107,32 +107,66 @@ async function main(): Promise<void> {
   packages.forEach((p) => p.model.dispose());
   const report = { machine, command: `npm run bench${quick ? ' -- --quick' : ''}`, ceiling: peak, inference, training, edge };
   if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
-  if (o.md) await writeFile(o.md, markdown(report));
+  if (o.md) await writeMarkdown(o.md, markdown(report));
+}
+
+/** Replaces only the generated part of an existing file (between the markers), keeping the hand-written notes. */
+async function writeMarkdown(file: string, generated: string): Promise<void> {
+  const [start, end] = ['<!-- bench:start -->', '<!-- bench:end -->'];
+  const old = await readFile(file, 'utf8').catch(() => '');
+  const i = old.indexOf(start);
+  const j = old.indexOf(end);
+  const block = `${start}\n${generated}${end}`;
+  await writeFile(file, i >= 0 && j > i ? old.slice(0, i) + block + old.slice(j + end.length) : `${block}\n`);
+}
+
+// PyTorch on this machine kind (official code, OpenBLAS, 1 thread, fp32; ../shared/docs/runtime-peers.md):
+// full-size Sudoku-MLP at batch 1, default malloc and with the tuned malloc that removes page faults.
+const PYTORCH = { stepMs: 542, tunedStepMs: 214, solveMs: 10_000 };
+
+function againstPytorch(inference: InferenceRow[]): string[] {
+  const row = (what: InferenceRow['what']) => inference.find((x) => x.backend === 'wasm' && x.batch === 1 && x.what === what && x.model.startsWith('Sudoku-MLP official'));
+  const step = row('step');
+  const solve = row('solve');
+  if (!step || !solve) return [];
+  const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)}× PyTorch's time`;
+  return [
+    '### Against PyTorch on CPU (full-size Sudoku-MLP, batch 1, one core)',
+    '',
+    '| | PyTorch (official code, OpenBLAS) | trm-edge (wasm SIMD) | ratio |',
+    '|---|---|---|---|',
+    `| one supervision step | ${PYTORCH.stepMs} ms (default malloc) · ${PYTORCH.tunedStepMs} ms (tuned malloc) | ${step.ms.median.toFixed(0)} ms | ${ratio(step.ms.median, PYTORCH.stepMs)} · ${ratio(step.ms.median, PYTORCH.tunedStepMs)} |`,
+    `| full 16-step solve | ≈ ${PYTORCH.solveMs / 1000} s | ${(solve.ms.median / 1000).toFixed(1)} s${solve.projected ? ' (projected)' : ''} | ${ratio(solve.ms.median, PYTORCH.solveMs)} |`,
+    '',
+    'PyTorch figures: ../shared/docs/runtime-peers.md (same machine kind, measured before the project started, not in this run).',
+    '',
+  ];
 }
 
 function markdown(r: { machine: Record<string, unknown>; command: string; ceiling: { shape: string; gflops: number; ms: Stats }; inference: InferenceRow[]; training: TrainingRow[]; edge: EdgeReport }): string {
   const f = (v: number, d = 1) => v.toFixed(d);
   const lines = [
-    '# Benchmarks',
+    '## Latest run',
     '',
     `Command: \`${r.command}\` · ${r.machine.date} · commit ${r.machine.commit}`,
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores · Node ${r.machine.node} · TF.js ${r.machine.tfjs} (wasm SIMD, 1 thread)`,
     '',
     `**Ceiling**: wasm matMul ${r.ceiling.shape}: ${f(r.ceiling.ms.median)} ms (min ${f(r.ceiling.ms.min)}, max ${f(r.ceiling.ms.max)}) → **${f(r.ceiling.gflops)} GFLOP/s**`,
     '',
-    '## Inference',
+    '### Inference',
     '',
     '| model | backend | batch | unit | median ms | min–max | GFLOP/s | % of ceiling | peak RSS MB | wasm heap MB |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...r.inference.map((x) => `| ${x.model} | ${x.backend} | ${x.batch} | ${x.what}${x.projected ? ' (projected: steps × step)' : ''} | ${f(x.ms.median)} | ${x.projected ? '—' : `${f(x.ms.min)}–${f(x.ms.max)}`} | ${f(x.gflops, 2)} | ${f((100 * x.gflops) / r.ceiling.gflops, 0)} % | ${x.peakRssMb} | ${x.wasmHeapMb ?? '—'} |`),
     '',
-    '## Training (one optimizer step of the official recipe)',
+    ...againstPytorch(r.inference),
+    '### Training (one optimizer step of the official recipe)',
     '',
     '| model | batch | workers | median ms/step | min–max | sample-steps/s | GFLOP/s | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|',
     ...r.training.map((x) => `| ${x.model} | ${x.batch} | ${x.workers} | ${f(x.msPerStep.median, 0)} | ${f(x.msPerStep.min, 0)}–${f(x.msPerStep.max, 0)} | ${f(x.samplesPerSecond)} | ${f(x.gflops)} | ${x.peakRssMb} |`),
     '',
-    '## Edge (POST /v1/solve through `wrangler dev` on loopback)',
+    '### Edge (POST /v1/solve through `wrangler dev` on loopback)',
     '',
     `Cold start (first solve in a fresh isolate: wasm init, package load, first forward): ${f(r.edge.coldStartMs, 0)} ms`,
     '',

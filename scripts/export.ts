@@ -1,5 +1,5 @@
 /**
- * npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json> ...] [--title <text>]
+ * npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json>]... [--title <text>] [--notes <file.md>]
  *
  * Packages a training run's EMA weights with its provenance (data, hyper-parameters, steps, wall
  * time) and, when given, the results of `npm run eval -- --json` for the model card.
@@ -14,13 +14,13 @@ import { readRunSpec } from './lib/run-dir.js';
 import { savePackage } from './lib/package.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
-const USAGE = 'usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json> ...] [--title <text>] [--force]';
+const USAGE = 'usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json>]... [--title <text>] [--notes <file.md>] [--force]';
 
 async function main(): Promise<number> {
   const o = parseOptions({
     options: {
       run: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' }, evals: { type: 'string', multiple: true },
-      title: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
+      title: { type: 'string' }, notes: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
     },
   }).values;
   if (o.help) return console.log(USAGE), 0;
@@ -51,6 +51,8 @@ async function main(): Promise<number> {
       data: spec.data,
       training: { ...spec.training, steps: train.at(-1)?.step ?? 0, compute_hours: +(computeMs / 3.6e6).toFixed(2), started: train[0]?.time, finished: train.at(-1)?.time },
       ...(evaluations.length ? { metrics: { evaluations } } : {}),
+      // The card's free text: the train/held-out split and what the numbers do not cover.
+      ...(o.notes ? { notes: (await readFile(o.notes, 'utf8')).trim() } : {}),
     },
     title: o.title ?? `${spec.task} model from run ${basename(o.run)}`,
     force: o.force!,

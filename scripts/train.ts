@@ -21,7 +21,7 @@ import { weightTensors } from '../model/weights.js';
 import { initBestBackend, registerGradients } from '../model/runtime/node.js';
 import { workerReplicas } from '../model/runtime/node-replicas.js';
 import { openEvalSet, openTrainingData } from './lib/data-spec.js';
-import { appendMetrics, createRunDir, loadCheckpoint, readRunSpec, saveCheckpoint, type RunSpec } from './lib/run-dir.js';
+import { appendMetrics, createRunDir, loadCheckpoint, readRunSpec, saveCheckpoint, truncateMetrics, type RunSpec } from './lib/run-dir.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --out <run dir> [options]
@@ -123,7 +123,10 @@ async function main(): Promise<number> {
     ...(workers > 1 && backend === 'wasm' ? { replicas: workerReplicas(Math.min(workers, spec.training.global_batch_size)) } : {}),
   });
   tf.dispose(weightTensors(initial));
-  if (o.resume) await trainer.restore(await loadCheckpoint(o.out));
+  if (o.resume) {
+    await trainer.restore(await loadCheckpoint(o.out));
+    await truncateMetrics(o.out, trainer.step);
+  }
 
   const total = spec.training.total_steps;
   const c = spec.model;

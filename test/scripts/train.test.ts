@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,11 +48,30 @@ describe('npm run train', () => {
     expect(JSON.parse(readFileSync(join(scratch, 'eval.json'), 'utf8')).results[0].exactAccuracy).toBeCloseTo(evals[1].exactAccuracy, 10);
   });
 
-  it('resumes bit for bit: 30 + 30 steps equal 60 steps', async () => {
+  it('exports the run as an int8 package whose model card carries the evaluation and the notes', async () => {
+    const pkg = join(scratch, 'pkg');
+    const notes = join(scratch, 'notes.md');
+    writeFileSync(notes, '## Split\n\nHeld out: seed 99.\n');
+    const r = await cli('export', '--run', join(scratch, 'learn'), '--quant', 'int8', '--out', pkg, '--evals', join(scratch, 'eval.json'), '--notes', notes, '--title', 'Tiny Sudoku');
+    expect(r.code, r.err).toBe(0);
+    const card = readFileSync(join(pkg, 'README.md'), 'utf8');
+    const report = JSON.parse(readFileSync(join(scratch, 'eval.json'), 'utf8'));
+    expect(card).toMatch(/^# Tiny Sudoku\n/);
+    expect(card).toContain('## Split\n\nHeld out: seed 99.');
+    expect(card).toContain(`| ${report.results[0].data} | 64 | never | fp32 | ${(100 * report.results[0].exactAccuracy).toFixed(1)} % |`);
+    expect(JSON.parse(readFileSync(join(pkg, 'model.json'), 'utf8')).userDefinedMetadata.trmEdge.quantization).toBe('int8');
+    const again = await cli('export', '--run', join(scratch, 'learn'), '--out', pkg);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/already exists \(use --force to replace it\)/);
+  });
+
+  it('resumes bit for bit: 30 + 30 steps equal 60 steps, even after a kill between checkpoints', async () => {
     const [straight, split] = [join(scratch, 'straight'), join(scratch, 'split')];
     const common = ['--config', CONFIG, '--data', DATA, '--workers', '1'];
     expect((await cli('train', ...common, '--out', straight, '--max-steps', '60')).code).toBe(0);
     expect((await cli('train', ...common, '--out', split, '--max-steps', '30')).code).toBe(0);
+    // As if killed after logging step 31 but before its checkpoint: the resume must not log it twice.
+    appendFileSync(join(split, 'metrics.jsonl'), JSON.stringify({ type: 'train', step: 31, lmLoss: 9 }) + '\n');
     const resumed = await cli('train', '--out', split, '--resume', '--max-steps', '60', '--workers', '1');
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.out).toMatch(/resumed at step 30/);
