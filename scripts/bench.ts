@@ -65,7 +65,9 @@ async function main(): Promise<void> {
 
   const inference: InferenceRow[] = [];
   for (const c of cases) {
-    const rows = await benchInference(c.name, c.config, c.weights, c.name.startsWith('Maze-Att') ? { ...plan, runs: { application: 2, step: 1, solve: 0 } } : plan);
+    // Maze-Att (L = 916) runs at batch 1 only: at batch 8 one step took 443 s (4.3 GFLOP/s), and a later section
+    // of that run then died with a wasm "memory access out of bounds" (see BENCHMARKS.md).
+    const rows = await benchInference(c.name, c.config, c.weights, c.name.startsWith('Maze-Att') ? { ...plan, batches: [1], runs: { application: 2, step: 1, solve: 0 } } : plan);
     rows.forEach((r) => console.log(`  ${r.backend} ${r.model} B=${r.batch} ${r.what}: ${r.ms.median.toFixed(1)} ms${r.projected ? ' (projected)' : ''} · ${r.gflops.toFixed(1)} GFLOP/s · ${((100 * r.gflops) / peak.gflops).toFixed(0)}% of ceiling`));
     inference.push(...rows);
   }
@@ -83,10 +85,9 @@ async function main(): Promise<void> {
   const training: TrainingRow[] = [];
   const trainCases = quick
     ? [{ name: 'sudoku-mlp-cpu', config: PRESETS['sudoku-mlp-cpu'], batch: 4 }]
-    : [
-        { name: 'Sudoku-MLP official', config: PRESETS['sudoku-mlp'], batch: 8 },
-        ...packages.map((p) => ({ name: `default ${p.task} preset`, config: p.model.config, batch: 32 })),
-      ];
+    : // The official Sudoku-MLP is left out: its batch-8 step aborted the wasm heap of this process
+      // ("Aborted()" in tfjs-backend-wasm's malloc) after the inference sections; see BENCHMARKS.md.
+      packages.map((p) => ({ name: `default ${p.task} preset`, config: p.model.config, batch: 32 }));
   for (const c of trainCases) {
     for (const w of [...new Set([1, workers])]) {
       const row = await benchTraining(c.name, c.config, c.batch, w, quick ? 1 : 3);
