@@ -25,6 +25,11 @@ import { benchTraining, type TrainingRow } from './bench/training.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
+// PyTorch on this machine kind (official code, OpenBLAS, 1 thread, fp32; ../shared/docs/runtime-peers.md):
+// full-size Sudoku-MLP at batch 1, default malloc and with the tuned malloc that removes page faults.
+const PYTORCH = { stepMs: 542, tunedStepMs: 214, solveMs: 10_000 };
+const SUDOKU_MLP = 'Sudoku-MLP official (random)';
+
 async function ceiling(quick: boolean): Promise<{ shape: string; ms: Stats; gflops: number }> {
   const [m, k, n] = quick ? [1024, 512, 1536] : [4096, 512, 1536];
   const a = tf.randomNormal([m, k]) as tf.Tensor2D;
@@ -52,11 +57,14 @@ async function main(): Promise<void> {
 
   const packages = await Promise.all(['sudoku', 'maze'].map(async (task) => ({ task, model: await loadModelFromPath(join(ROOT, 'model/weights', task)) })));
   const random = (config: TrmConfig): TrmWeights => initWeights(config, 1);
-  const cases: { name: string; config: TrmConfig; weights: TrmWeights }[] = quick
-    ? [{ name: 'sudoku-mlp-cpu (random)', config: PRESETS['sudoku-mlp-cpu'], weights: random(PRESETS['sudoku-mlp-cpu']) }]
+  // Random weights are made when their case runs and freed after it, so they never share the wasm heap.
+  const cases: { name: string; config: TrmConfig; weights: TrmWeights | 'random'; plan?: Partial<InferencePlan> }[] = quick
+    ? [{ name: 'sudoku-mlp-cpu (random)', config: PRESETS['sudoku-mlp-cpu'], weights: 'random' }]
     : [
-        { name: 'Sudoku-MLP official (random)', config: PRESETS['sudoku-mlp'], weights: random(PRESETS['sudoku-mlp']) },
-        { name: 'Maze-Att official (random)', config: PRESETS['maze-att'], weights: random(PRESETS['maze-att']) },
+        { name: SUDOKU_MLP, config: PRESETS['sudoku-mlp'], weights: 'random' },
+        // Batch 1 only: at batch 8 one step took 443 s (4.3 GFLOP/s), and a later section of that run then
+        // died with a wasm "memory access out of bounds" (see BENCHMARKS.md).
+        { name: 'Maze-Att official (random)', config: PRESETS['maze-att'], weights: 'random', plan: { batches: [1], runs: { application: 2, step: 1, solve: 0 } } },
       ];
   for (const p of packages) cases.push({ name: `default ${p.task} package (${'metadata' in p.model ? p.model.metadata.quantization : ''})`, config: p.model.config, weights: p.model.weights });
   const plan: InferencePlan = quick
@@ -65,9 +73,9 @@ async function main(): Promise<void> {
 
   const inference: InferenceRow[] = [];
   for (const c of cases) {
-    // Maze-Att (L = 916) runs at batch 1 only: at batch 8 one step took 443 s (4.3 GFLOP/s), and a later section
-    // of that run then died with a wasm "memory access out of bounds" (see BENCHMARKS.md).
-    const rows = await benchInference(c.name, c.config, c.weights, c.name.startsWith('Maze-Att') ? { ...plan, batches: [1], runs: { application: 2, step: 1, solve: 0 } } : plan);
+    const weights = c.weights === 'random' ? random(c.config) : c.weights;
+    const rows = await benchInference(c.name, c.config, weights, { ...plan, ...c.plan });
+    if (c.weights === 'random') tf.dispose(weightTensors(weights));
     rows.forEach((r) => console.log(`  ${r.backend} ${r.model} B=${r.batch} ${r.what}: ${r.ms.median.toFixed(1)} ms${r.projected ? ' (projected)' : ''} · ${r.gflops.toFixed(1)} GFLOP/s · ${((100 * r.gflops) / peak.gflops).toFixed(0)}% of ceiling`));
     inference.push(...rows);
   }
@@ -98,8 +106,8 @@ async function main(): Promise<void> {
 
   const sudokuSet = await openEvalSet(`sudoku:${join(ROOT, '../shared/data/sudoku/kaggle-3m-curated-5000')}`, quick ? 2 : 20);
   const sudokus = sudokuSet.examples.map((e) => formatSudoku(sudokuCodec.decode(e.tokens, { rows: 9, cols: 9, cells: new Uint8Array(81) })));
-  const mazeSet = await openEvalSet(`maze-gen:${Math.round(Math.sqrt(packages[1]!.model.config.seq_len))}:min=20:seed=4242:count=${quick ? 2 : 20}`);
   const side = Math.round(Math.sqrt(packages[1]!.model.config.seq_len));
+  const mazeSet = await openEvalSet(`maze-gen:${side}:min=20:seed=4242:count=${quick ? 2 : 20}`);
   const mazes = mazeSet.examples.map((e) => formatMaze({ rows: side, cols: side, cells: Uint8Array.from(e.tokens) }));
   const edge: EdgeReport = await benchEdge(ROOT, { sudoku: sudokus, maze: mazes });
   console.log(`edge (wrangler dev, loopback): cold start (first solve of a fresh isolate) ${edge.coldStartMs.toFixed(0)} ms`);
@@ -111,22 +119,19 @@ async function main(): Promise<void> {
   if (o.md) await writeMarkdown(o.md, markdown(report));
 }
 
-/** Replaces only the generated part of an existing file (between the markers), keeping the hand-written notes. */
+/** Replaces only the generated part of the file (between the markers; appended when it has none), keeping the hand-written notes. */
 async function writeMarkdown(file: string, generated: string): Promise<void> {
   const [start, end] = ['<!-- bench:start -->', '<!-- bench:end -->'];
   const old = await readFile(file, 'utf8').catch(() => '');
   const i = old.indexOf(start);
   const j = old.indexOf(end);
   const block = `${start}\n${generated}${end}`;
-  await writeFile(file, i >= 0 && j > i ? old.slice(0, i) + block + old.slice(j + end.length) : `${block}\n`);
+  const rest = old.trimEnd();
+  await writeFile(file, i >= 0 && j > i ? old.slice(0, i) + block + old.slice(j + end.length) : `${rest ? `${rest}\n\n` : ''}${block}\n`);
 }
 
-// PyTorch on this machine kind (official code, OpenBLAS, 1 thread, fp32; ../shared/docs/runtime-peers.md):
-// full-size Sudoku-MLP at batch 1, default malloc and with the tuned malloc that removes page faults.
-const PYTORCH = { stepMs: 542, tunedStepMs: 214, solveMs: 10_000 };
-
 function againstPytorch(inference: InferenceRow[]): string[] {
-  const row = (what: InferenceRow['what']) => inference.find((x) => x.backend === 'wasm' && x.batch === 1 && x.what === what && x.model.startsWith('Sudoku-MLP official'));
+  const row = (what: InferenceRow['what']) => inference.find((x) => x.backend === 'wasm' && x.batch === 1 && x.what === what && x.model === SUDOKU_MLP);
   const step = row('step');
   const solve = row('solve');
   if (!step || !solve) return [];

@@ -5,12 +5,12 @@
  * time) and, when given, the results of `npm run eval -- --json` for the model card.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { TaskName } from '../model/index.js';
 import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
 import type { CardEvaluation } from '../model/pack/card.js';
 import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
-import { readRunSpec } from './lib/run-dir.js';
+import { readMetrics, readRunSpec } from './lib/run-dir.js';
 import { savePackage } from './lib/package.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
@@ -29,8 +29,7 @@ async function main(): Promise<number> {
   const spec = await readRunSpec(o.run);
   if (spec.task === 'other') throw new UsageError(`${o.run}: the run's data is not a known task`);
 
-  const metrics = (await readFile(join(o.run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; step: number; time: string; ms?: number });
-  const train = metrics.filter((m) => m.type === 'train');
+  const train = (await readMetrics(o.run)).filter((m) => m.type === 'train');
   const computeMs = train.reduce((s, m) => s + (m.ms ?? 0), 0);
   const evaluations: CardEvaluation[] = [];
   for (const file of o.evals ?? []) {

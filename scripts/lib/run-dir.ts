@@ -65,23 +65,34 @@ export async function appendMetrics(dir: string, record: object): Promise<void> 
   await appendFile(join(dir, 'metrics.jsonl'), JSON.stringify(record) + '\n');
 }
 
+export interface MetricLine {
+  type: string;
+  step: number;
+  time: string;
+  ms?: number;
+}
+
+/** The lines of metrics.jsonl, without a last line torn by a kill. */
+export async function readMetrics(dir: string): Promise<MetricLine[]> {
+  const path = join(dir, 'metrics.jsonl');
+  if (!(await exists(path))) return [];
+  const parse = (l: string) => {
+    try {
+      return [JSON.parse(l) as MetricLine];
+    } catch {
+      return [];
+    }
+  };
+  return (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim()).flatMap(parse);
+}
+
 /**
  * Drops metric lines past `step`: a run killed between checkpoints logged steps that its resume
  * will run again, and they must not appear twice (nor a line torn by the kill).
  */
 export async function truncateMetrics(dir: string, step: number): Promise<void> {
-  const path = join(dir, 'metrics.jsonl');
-  if (!(await exists(path))) return;
-  const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim());
-  const before = (l: string) => {
-    try {
-      return (JSON.parse(l) as { step: number }).step <= step;
-    } catch {
-      return false;
-    }
-  };
-  const kept = lines.filter(before);
-  if (kept.length < lines.length) await writeAtomic(path, kept.map((l) => l + '\n').join(''));
+  const kept = (await readMetrics(dir)).filter((m) => m.step <= step);
+  await writeAtomic(join(dir, 'metrics.jsonl'), kept.map((m) => JSON.stringify(m) + '\n').join(''));
 }
 
 /** Saves the resumable checkpoint and the EMA weights of the current step. */
