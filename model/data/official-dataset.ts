@@ -102,11 +102,11 @@ export function officialSource(split: OfficialSplit, seed: number): DataSource {
       }
       return batch;
     },
-    state: () => ({ rng: rng.state(), epochs: epochs.state() }),
+    state: () => ({ rng: rng.state(), ...epochs.state() }), // flat {rng, order, at}: the layout checkpoints hold
     restore(s) {
-      const st = s as { rng: RngState; epochs: ReturnType<typeof epochs.state> };
+      const st = s as { rng: RngState } & ReturnType<typeof epochs.state>;
       rng = createRng(st.rng);
-      epochs.restore(st.epochs);
+      epochs.restore(st);
     },
   };
 }

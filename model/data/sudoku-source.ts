@@ -49,11 +49,11 @@ export function sudokuListSource(name: string, puzzles: Uint8Array[], solutions:
         return example(applySudokuShuffle(createGrid(9, 9, puzzles[i]!), shuffle).cells, applySudokuShuffle(createGrid(9, 9, solutions[i]!), shuffle).cells);
       });
     },
-    state: () => ({ rng: rng.state(), epochs: epochs.state() }),
+    state: () => ({ rng: rng.state(), ...epochs.state() }), // flat {rng, order, at}: the layout checkpoints hold
     restore(s) {
-      const st = s as { rng: RngState; epochs: ReturnType<typeof epochs.state> };
+      const st = s as { rng: RngState } & ReturnType<typeof epochs.state>;
       rng = createRng(st.rng);
-      epochs.restore(st.epochs);
+      epochs.restore(st);
     },
   };
 }

@@ -229,11 +229,10 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
     for (const [name, v] of variables) await put(`param/${name}`, v);
     for (const [name, s] of adam.moments()) (await put(`adam_m/${name}`, s.m), await put(`adam_v/${name}`, s.v));
     for (const [name, s] of ema?.shadow ?? []) await put(`ema/${name}`, s);
-    (await replicas.readCarry()).forEach((c, i) => {
-      const shape = [replicas.sizes[i]!, trm.length, config.hidden_size];
-      tensors.set(`carry/${i}/y`, { shape, data: c.y });
-      tensors.set(`carry/${i}/z`, { shape, data: c.z });
-    });
+    // Carries are saved whole, in global slot order, so a resume may use another number of workers.
+    const carries = await replicas.readCarry();
+    const shape = [B, trm.length, config.hidden_size];
+    for (const k of ['y', 'z'] as const) tensors.set(`carry/${k}`, { shape, data: concat(carries.map((c) => c[k])) });
     return {
       tensors,
       state: {
@@ -256,7 +255,18 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
     adam.restore(snap.state.adamT, new Map([...params.keys()].map((n) => [n, { m: get(`adam_m/${n}`).data, v: get(`adam_v/${n}`).data }])));
     for (const [name, s] of ema?.shadow ?? []) s.assign(tf.tensor(get(`ema/${name}`).data, s.shape));
     await replicas.afterUpdate(variables);
-    await replicas.writeCarry(replicas.sizes.map((_, i) => ({ y: get(`carry/${i}/y`).data, z: get(`carry/${i}/z`).data })));
+    // Checkpoints before the whole-batch layout hold one carry per replica (carry/<i>/y): joined in order.
+    const whole = (k: 'y' | 'z') => snap.tensors.get(`carry/${k}`)?.data ?? concat(replicaParts(snap.tensors, k));
+    const [y, z] = [whole('y'), whole('z')];
+    const rowSize = trm.length * config.hidden_size;
+    if (y.length !== B * rowSize || z.length !== B * rowSize) throw new Error(`checkpoint carry holds ${y.length / rowSize} rows, the batch has ${B}`);
+    let row = 0;
+    await replicas.writeCarry(
+      replicas.sizes.map((size) => {
+        const [from, to] = [row * rowSize, (row += size) * rowSize];
+        return { y: y.slice(from, to), z: z.slice(from, to) };
+      }),
+    );
     step = snap.state.step;
     rng = createRng(snap.state.rng);
     source.restore(snap.state.source);
@@ -286,6 +296,12 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
       tf.dispose([...variables.values()]);
     },
   };
+}
+
+function replicaParts(tensors: TrainerSnapshot['tensors'], k: 'y' | 'z'): Float32Array[] {
+  const parts: Float32Array[] = [];
+  for (let i = 0; tensors.has(`carry/${i}/${k}`); i++) parts.push(tensors.get(`carry/${i}/${k}`)!.data);
+  return parts;
 }
 
 /** Labelled cells and how many the prediction gets right, for row b. */
