@@ -52,7 +52,10 @@ async function main(): Promise<void> {
 
   await initBackend('wasm');
   await registerGradients();
-  const peak = await ceiling(quick);
+  // The ceiling is measured before and after the inference sections and the higher kept: one
+  // measurement taken in a slow moment of a shared machine put later rows above 100 %.
+  const ceilings = [await ceiling(quick)];
+  let peak = ceilings[0]!;
   console.log(`ceiling: wasm matMul ${peak.shape} ${peak.ms.median.toFixed(1)} ms → ${peak.gflops.toFixed(1)} GFLOP/s`);
 
   const packages = await Promise.all(['sudoku', 'maze'].map(async (task) => ({ task, model: await loadModelFromPath(join(ROOT, 'model/weights', task)) })));
@@ -79,6 +82,10 @@ async function main(): Promise<void> {
     rows.forEach((r) => console.log(`  ${r.backend} ${r.model} B=${r.batch} ${r.what}: ${r.ms.median.toFixed(1)} ms${r.projected ? ' (projected)' : ''} · ${r.gflops.toFixed(1)} GFLOP/s · ${((100 * r.gflops) / peak.gflops).toFixed(0)}% of ceiling`));
     inference.push(...rows);
   }
+
+  ceilings.push(await ceiling(quick));
+  peak = ceilings.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  console.log(`ceiling again: ${ceilings[1]!.gflops.toFixed(1)} GFLOP/s; the ceiling is ${peak.gflops.toFixed(1)} GFLOP/s`);
 
   // The pure-JS cpu backend as the "no wasm" reference (one application; it is ~25× slower).
   await initBackend('cpu');
@@ -114,7 +121,7 @@ async function main(): Promise<void> {
   edge.rows.forEach((r) => console.log(`  ${r.task} halt=${r.halt}: median ${r.latencyMs.median.toFixed(0)} ms · p95 ${r.latencyMs.p95.toFixed(0)} ms · ${r.meanSteps.toFixed(1)} steps · workerd ${r.workerdGflops.toFixed(1)} GFLOP/s vs Node ${r.nodeGflops.toFixed(1)}`));
 
   packages.forEach((p) => p.model.dispose());
-  const report = { machine, command: `npm run bench${quick ? ' -- --quick' : ''}`, ceiling: peak, inference, training, edge };
+  const report = { machine, command: `npm run bench${quick ? ' -- --quick' : ''}`, ceiling: peak, ceilings: ceilings.map((c) => c.gflops), inference, training, edge };
   if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
   if (o.md) await writeMarkdown(o.md, markdown(report));
 }
@@ -149,7 +156,7 @@ function againstPytorch(inference: InferenceRow[]): string[] {
   ];
 }
 
-function markdown(r: { machine: Record<string, unknown>; command: string; ceiling: { shape: string; gflops: number; ms: Stats }; inference: InferenceRow[]; training: TrainingRow[]; edge: EdgeReport }): string {
+function markdown(r: { machine: Record<string, unknown>; command: string; ceiling: { shape: string; gflops: number; ms: Stats }; ceilings: number[]; inference: InferenceRow[]; training: TrainingRow[]; edge: EdgeReport }): string {
   const f = (v: number, d = 1) => v.toFixed(d);
   const lines = [
     '## Latest run',
@@ -157,7 +164,7 @@ function markdown(r: { machine: Record<string, unknown>; command: string; ceilin
     `Command: \`${r.command}\` · ${r.machine.date} · commit ${r.machine.commit}`,
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores · Node ${r.machine.node} · TF.js ${r.machine.tfjs} (wasm SIMD, 1 thread)`,
     '',
-    `**Ceiling**: wasm matMul ${r.ceiling.shape}: ${f(r.ceiling.ms.median)} ms (min ${f(r.ceiling.ms.min)}, max ${f(r.ceiling.ms.max)}) → **${f(r.ceiling.gflops)} GFLOP/s**`,
+    `**Ceiling**: wasm matMul ${r.ceiling.shape}: ${f(r.ceiling.ms.median)} ms (min ${f(r.ceiling.ms.min)}, max ${f(r.ceiling.ms.max)}) → **${f(r.ceiling.gflops)} GFLOP/s** (the higher of ${r.ceilings.map((g) => f(g)).join(' and ')} GFLOP/s, measured before and after the inference sections)`,
     '',
     '### Inference',
     '',

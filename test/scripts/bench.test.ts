@@ -14,6 +14,8 @@ describe('npm run bench -- --quick', () => {
       expect(stdout).toMatch(/ceiling: wasm matMul/);
       const report = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'));
       expect(report.ceiling.gflops).toBeGreaterThan(0);
+      expect(report.ceilings).toHaveLength(2); // before and after the inference sections; the higher is kept
+      expect(report.ceiling.gflops).toBe(Math.max(...report.ceilings));
       expect(new Set(report.inference.map((r: { backend: string }) => r.backend))).toEqual(new Set(['wasm', 'cpu']));
       expect(new Set(report.inference.map((r: { what: string }) => r.what))).toEqual(new Set(['application', 'step', 'solve']));
       expect(report.training.map((r: { workers: number }) => r.workers)).toContain(1);
