@@ -30,17 +30,24 @@ const ROOT = join(import.meta.dirname, '..');
 const PYTORCH = { stepMs: 542, tunedStepMs: 214, solveMs: 10_000 };
 const SUDOKU_MLP = 'Sudoku-MLP official (random)';
 
+// The ceiling is the best of a large square-ish matMul and two of the sizes the models run (official
+// D = 512 at a few batch rows, default D = 128): a single large shape ran slower than the models' own.
+const CEILING_SHAPES: [number, number, number][] = [[4096, 512, 1536], [1024, 512, 1536], [1024, 128, 512]];
+
 async function ceiling(quick: boolean): Promise<{ shape: string; ms: Stats; gflops: number }> {
-  const [m, k, n] = quick ? [1024, 512, 1536] : [4096, 512, 1536];
-  const a = tf.randomNormal([m, k]) as tf.Tensor2D;
-  const b = tf.randomNormal([k, n]) as tf.Tensor2D;
-  const ms = await time(async () => {
-    const c = tf.matMul(a, b);
-    await c.data();
-    c.dispose();
-  }, quick ? 3 : 9, 2);
-  tf.dispose([a, b]);
-  return { shape: `[${m}×${k}]·[${k}×${n}]`, ms, gflops: gflops(2 * m * k * n, ms.median) };
+  const runs = [];
+  for (const [m, k, n] of quick ? [CEILING_SHAPES[1]!] : CEILING_SHAPES) {
+    const a = tf.randomNormal([m, k]) as tf.Tensor2D;
+    const b = tf.randomNormal([k, n]) as tf.Tensor2D;
+    const ms = await time(async () => {
+      const c = tf.matMul(a, b);
+      await c.data();
+      c.dispose();
+    }, quick ? 3 : 9, 2);
+    tf.dispose([a, b]);
+    runs.push({ shape: `[${m}×${k}]·[${k}×${n}]`, ms, gflops: gflops(2 * m * k * n, ms.median) });
+  }
+  return runs.reduce((a, b) => (b.gflops > a.gflops ? b : a));
 }
 
 async function main(): Promise<void> {
@@ -52,8 +59,7 @@ async function main(): Promise<void> {
 
   await initBackend('wasm');
   await registerGradients();
-  // The ceiling is measured before and after the inference sections and the higher kept: one
-  // measurement taken in a slow moment of a shared machine put later rows above 100 %.
+  // Measured before and after the inference sections, the higher kept: a shared machine has slow moments.
   const ceilings = [await ceiling(quick)];
   let peak = ceilings[0]!;
   console.log(`ceiling: wasm matMul ${peak.shape} ${peak.ms.median.toFixed(1)} ms → ${peak.gflops.toFixed(1)} GFLOP/s`);
@@ -164,7 +170,7 @@ function markdown(r: { machine: Record<string, unknown>; command: string; ceilin
     `Command: \`${r.command}\` · ${r.machine.date} · commit ${r.machine.commit}`,
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores · Node ${r.machine.node} · TF.js ${r.machine.tfjs} (wasm SIMD, 1 thread)`,
     '',
-    `**Ceiling**: wasm matMul ${r.ceiling.shape}: ${f(r.ceiling.ms.median)} ms (min ${f(r.ceiling.ms.min)}, max ${f(r.ceiling.ms.max)}) → **${f(r.ceiling.gflops)} GFLOP/s** (the higher of ${r.ceilings.map((g) => f(g)).join(' and ')} GFLOP/s, measured before and after the inference sections)`,
+    `**Ceiling**: wasm matMul ${r.ceiling.shape}: ${f(r.ceiling.ms.median)} ms (min ${f(r.ceiling.ms.min)}, max ${f(r.ceiling.ms.max)}) → **${f(r.ceiling.gflops)} GFLOP/s** (the best of ${CEILING_SHAPES.map(([m, k, n]) => `${m}×${k}×${n}`).join(', ')}, measured before and after the inference sections: ${r.ceilings.map((g) => f(g)).join(' and ')} GFLOP/s)`,
     '',
     '### Inference',
     '',
