@@ -34,8 +34,11 @@ const SUDOKU_MLP = 'Sudoku-MLP official (random)';
 // D = 512 at a few batch rows, default D = 128): a single large shape ran slower than the models' own.
 const CEILING_SHAPES: [number, number, number][] = [[4096, 512, 1536], [1024, 512, 1536], [1024, 128, 512]];
 
-async function ceiling(quick: boolean): Promise<{ shape: string; ms: Stats; gflops: number }> {
-  const runs = [];
+type Ceiling = { shape: string; ms: Stats; gflops: number };
+const fastest = (runs: Ceiling[]): Ceiling => runs.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+
+async function ceiling(quick: boolean): Promise<Ceiling> {
+  const runs: Ceiling[] = [];
   for (const [m, k, n] of quick ? [CEILING_SHAPES[1]!] : CEILING_SHAPES) {
     const a = tf.randomNormal([m, k]) as tf.Tensor2D;
     const b = tf.randomNormal([k, n]) as tf.Tensor2D;
@@ -47,7 +50,7 @@ async function ceiling(quick: boolean): Promise<{ shape: string; ms: Stats; gflo
     tf.dispose([a, b]);
     runs.push({ shape: `[${m}×${k}]·[${k}×${n}]`, ms, gflops: gflops(2 * m * k * n, ms.median) });
   }
-  return runs.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  return fastest(runs);
 }
 
 async function main(): Promise<void> {
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
   }
 
   ceilings.push(await ceiling(quick));
-  peak = ceilings.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  peak = fastest(ceilings);
   console.log(`ceiling again: ${ceilings[1]!.gflops.toFixed(1)} GFLOP/s; the ceiling is ${peak.gflops.toFixed(1)} GFLOP/s`);
 
   // The pure-JS cpu backend as the "no wasm" reference (one application; it is ~25× slower).

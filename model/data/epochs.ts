@@ -1,25 +1,43 @@
-/** Epochs over n items: each epoch is a fresh permutation drawn from the caller's RNG; resumable. */
-import type { Rng } from '../rng.js';
+/**
+ * Seeded epochs over n items: each epoch is a fresh permutation drawn from the source's RNG, which
+ * the source also draws its other choices from. The state is the flat JSON `{ rng, order, at }`
+ * that training checkpoints hold; `restore` takes it back.
+ */
+import { createRng, type Rng, type RngState } from '../rng.js';
 
-export interface Epochs {
-  /** The next item index (a new permutation starts when the previous one is used up). */
-  next(rng: Rng): number;
-  state(): { order: number[]; at: number };
-  restore(state: { order: number[]; at: number }): void;
+export interface EpochsState {
+  rng: RngState;
+  order: number[];
+  at: number;
 }
 
-export function createEpochs(size: number): Epochs {
+export interface Epochs {
+  /** The RNG of the source (a new object after `restore`, so read it per use). */
+  readonly rng: Rng;
+  /** The next item index (a new permutation starts when the previous one is used up). */
+  next(): number;
+  state(): EpochsState;
+  restore(state: unknown): void;
+}
+
+export function createEpochs(size: number, seed: number): Epochs {
+  let rng = createRng(seed);
   let order: number[] = [];
   let at = 0;
   return {
-    next(rng) {
+    get rng() {
+      return rng;
+    },
+    next() {
       if (at >= order.length) (order = rng.permutation(size)), (at = 0);
       return order[at++]!;
     },
-    state: () => ({ order, at }),
+    state: () => ({ rng: rng.state(), order, at }),
     restore(s) {
-      order = s.order;
-      at = s.at;
+      const st = s as EpochsState;
+      rng = createRng(st.rng);
+      order = st.order;
+      at = st.at;
     },
   };
 }

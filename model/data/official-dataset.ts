@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { TrmError } from '../errors.js';
-import { createRng, type RngState } from '../rng.js';
 import { parseNpy } from './npy.js';
 import { createEpochs } from './epochs.js';
 import type { DataSource, Example } from './source.js';
@@ -86,27 +85,23 @@ export function splitExamples(split: OfficialSplit): Example[] {
  * random order up to the space left in the batch (the rest of that puzzle is dropped).
  */
 export function officialSource(split: OfficialSplit, seed: number): DataSource {
-  let rng = createRng(seed);
   const groups = split.groupIndices.length - 1;
-  const epochs = createEpochs(groups);
+  const epochs = createEpochs(groups, seed);
   if (groups < 1) throw new TrmError('invalid_data', `${split.name}: no groups to train on`);
   return {
     description: `${split.name} (official format, ${groups} groups, ${split.puzzleIdentifiers.length} puzzles)`,
     next(count) {
+      const rng = epochs.rng;
       const batch: Example[] = [];
       while (batch.length < count) {
-        const g = epochs.next(rng);
+        const g = epochs.next();
         const p = split.groupIndices[g]! + rng.int(0, split.groupIndices[g + 1]! - split.groupIndices[g]!);
         const examples = rng.shuffle(Array.from({ length: split.puzzleIndices[p + 1]! - split.puzzleIndices[p]! }, (_, i) => split.puzzleIndices[p]! + i));
         for (const e of examples.slice(0, count - batch.length)) batch.push({ ...exampleAt(split, e), id: split.puzzleIdentifiers[p]! });
       }
       return batch;
     },
-    state: () => ({ rng: rng.state(), ...epochs.state() }), // flat {rng, order, at}: the layout checkpoints hold
-    restore(s) {
-      const st = s as { rng: RngState } & ReturnType<typeof epochs.state>;
-      rng = createRng(st.rng);
-      epochs.restore(st);
-    },
+    state: epochs.state,
+    restore: epochs.restore,
   };
 }

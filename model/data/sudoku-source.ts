@@ -37,23 +37,19 @@ export function sudokuGeneratorSource(seed: number, options: SudokuGeneratorOpti
  */
 export function sudokuListSource(name: string, puzzles: Uint8Array[], solutions: Uint8Array[], seed: number, augment = true): DataSource {
   if (puzzles.length === 0 || puzzles.length !== solutions.length) throw new RangeError(`${name}: ${puzzles.length} puzzles for ${solutions.length} solutions`);
-  let rng = createRng(seed);
-  const epochs = createEpochs(puzzles.length);
+  const epochs = createEpochs(puzzles.length, seed);
   return {
     description: `${name} (${puzzles.length} puzzles${augment ? ', official shuffle augmentation' : ''})`,
     next(count) {
+      const rng = epochs.rng;
       return Array.from({ length: count }, () => {
-        const i = epochs.next(rng);
+        const i = epochs.next();
         if (!augment || rng.int(0, 1001) === 0) return example(puzzles[i]!, solutions[i]!);
         const shuffle = randomSudokuShuffle(rng);
         return example(applySudokuShuffle(createGrid(9, 9, puzzles[i]!), shuffle).cells, applySudokuShuffle(createGrid(9, 9, solutions[i]!), shuffle).cells);
       });
     },
-    state: () => ({ rng: rng.state(), ...epochs.state() }), // flat {rng, order, at}: the layout checkpoints hold
-    restore(s) {
-      const st = s as { rng: RngState } & ReturnType<typeof epochs.state>;
-      rng = createRng(st.rng);
-      epochs.restore(st);
-    },
+    state: epochs.state,
+    restore: epochs.restore,
   };
 }

@@ -147,17 +147,16 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
       examples++;
     });
 
-    let offset = 0;
-    const inputs = replicas.sizes.map((size) => {
-      const [from, to] = [offset, (offset += size)];
-      return {
-        reset: reset.subarray(from, to),
-        tokens: slots.tokens.subarray(from * S, to * S),
-        labels: slots.labels.subarray(from * S, to * S),
-        identifiers: slots.ids.subarray(from, to),
-        globalBatch: B,
-      } satisfies ReplicaInput;
-    });
+    const inputs = slotRanges(replicas.sizes).map(
+      ([from, to]) =>
+        ({
+          reset: reset.subarray(from, to),
+          tokens: slots.tokens.subarray(from * S, to * S),
+          labels: slots.labels.subarray(from * S, to * S),
+          identifiers: slots.ids.subarray(from, to),
+          globalBatch: B,
+        }) satisfies ReplicaInput,
+    );
     const outputs = await replicas.compute(inputs);
 
     // Gradients summed over replicas in a fixed order (official: all-reduce sum of loss/global_batch).
@@ -260,13 +259,7 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
     const [y, z] = [whole('y'), whole('z')];
     const rowSize = trm.length * config.hidden_size;
     if (y.length !== B * rowSize || z.length !== B * rowSize) throw new Error(`checkpoint carry holds ${y.length / rowSize} rows, the batch has ${B}`);
-    let row = 0;
-    await replicas.writeCarry(
-      replicas.sizes.map((size) => {
-        const [from, to] = [row * rowSize, (row += size) * rowSize];
-        return { y: y.slice(from, to), z: z.slice(from, to) };
-      }),
-    );
+    await replicas.writeCarry(slotRanges(replicas.sizes).map(([from, to]) => ({ y: y.slice(from * rowSize, to * rowSize), z: z.slice(from * rowSize, to * rowSize) })));
     step = snap.state.step;
     rng = createRng(snap.state.rng);
     source.restore(snap.state.source);
@@ -296,6 +289,12 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
       tf.dispose([...variables.values()]);
     },
   };
+}
+
+/** Each replica's slots [from, to) in the global batch: contiguous, in replica order. */
+function slotRanges(sizes: readonly number[]): [number, number][] {
+  let at = 0;
+  return sizes.map((size) => [at, (at += size)]);
 }
 
 function replicaParts(tensors: TrainerSnapshot['tensors'], k: 'y' | 'z'): Float32Array[] {
