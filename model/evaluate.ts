@@ -2,7 +2,8 @@
  * Evaluation as the official code scores it (spec §5.4): a sequence is exactly right when every
  * labelled cell's argmax equals its label after the last step (Sudoku: all 81 cells, givens
  * included; Maze: all 900). Also token accuracy, accuracy after each supervision step, and the
- * mean halting step. Batches run through `recurse`, so `halt: 'q'` stops samples early.
+ * mean halting step, and with `verify` how many answers are valid by the task's own rule. Batches
+ * run through `recurse`, so `halt: 'q'` stops samples early.
  */
 import type { Example } from './data/source.js';
 import { recurse, type HaltMode } from './inference.js';
@@ -14,6 +15,8 @@ export interface EvaluateOptions {
   halt?: HaltMode;
   /** Called after each batch with examples done so far. */
   onProgress?: (done: number, total: number) => void;
+  /** The task's checker of a final answer (`tokenChecker`): adds `validAccuracy`. */
+  verify?: (puzzle: Int32Array, answer: Int32Array) => boolean;
   /** Called with each example's final prediction (e.g. for ARC voting). */
   onPrediction?: (example: Example, predictions: Int32Array, qHalt: number) => void;
 }
@@ -31,6 +34,8 @@ export interface EvaluationResult {
   /** Mean σ(q_halt) at the last step, and how often (q_halt ≥ 0) agreed with being right. */
   meanConfidence: number;
   qHaltAccuracy: number;
+  /** With `verify`: fraction of final answers the task accepts (Maze: any shortest path, not only the label's). */
+  validAccuracy?: number;
   seconds: number;
 }
 
@@ -50,7 +55,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
   const batchSize = options.batchSize ?? 16;
   const maxSteps = options.maxSteps ?? trm.config.halt_max_steps;
   const exactByStep = new Array<number>(maxSteps).fill(0);
-  let exact = 0, token = 0, steps = 0, confidence = 0, qRight = 0;
+  let exact = 0, token = 0, steps = 0, confidence = 0, qRight = 0, valid = 0;
   const S = trm.config.seq_len;
 
   for (let from = 0; from < examples.length; from += batchSize) {
@@ -71,13 +76,14 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
     // columns past the batch's last step repeat its final answers.
     for (let k = lastStep; k < maxSteps; k++) exactByStep[k]! += current.filter((c) => c.correct).length;
     current.forEach((c, i) => options.onPrediction?.(batch[i]!, c.predictions, c.q));
-    for (const c of current) {
+    current.forEach((c, i) => {
       exact += c.correct ? 1 : 0;
+      valid += options.verify?.(batch[i]!.tokens, c.predictions) ? 1 : 0;
       token += c.labelled ? c.right / c.labelled : 1;
       steps += c.steps;
       confidence += 1 / (1 + Math.exp(-c.q));
       qRight += (c.q >= 0) === c.correct ? 1 : 0;
-    }
+    });
     options.onProgress?.(Math.min(from + batchSize, examples.length), examples.length);
   }
   const n = Math.max(examples.length, 1);
@@ -89,6 +95,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
     meanSteps: steps / n,
     meanConfidence: confidence / n,
     qHaltAccuracy: qRight / n,
+    ...(options.verify ? { validAccuracy: valid / n } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -2,8 +2,8 @@
  * npm run eval -- --model <run dir or checkpoint> --data <spec> [--data <spec> ...] [--limit N] [--halt never|q] [--json f]
  *
  * Scores a model as the official evaluation does (exact accuracy after the last step, all labelled
- * cells) and reports token accuracy, exact accuracy after each supervision step, the mean halting
- * step and the time. Exit 0, or 2 on bad input.
+ * cells) and reports token accuracy, answers valid by the task's own rule (a maze's other shortest
+ * paths count there), exact accuracy after each supervision step, the mean halting step and the time. Exit 0, or 2 on bad input.
  */
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
@@ -11,7 +11,7 @@ import { createTrm, TrmError, type TaskName } from '../model/index.js';
 import { evaluate, type EvaluationResult } from '../model/evaluate.js';
 import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
 import { initBackend, loadModelFromPath } from '../model/runtime/node.js';
-import { openEvalSet } from './lib/data-spec.js';
+import { answerChecker, openEvalSet } from './lib/data-spec.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <spec> [--data <spec> ...] [options]
@@ -61,8 +61,10 @@ async function main(): Promise<number> {
     const bar = new cliProgress.SingleBar({ format: `${set.description.slice(0, 60)} |{bar}| {value}/{total} · ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 60_000 }, cliProgress.Presets.shades_classic);
     bar.start(set.examples.length, 0);
     const voter = set.arc ? createArcVoter(set.arc.identifiers, set.arc.testPuzzles) : null;
+    const verify = answerChecker(set.shape);
     const r = await evaluate(trm, set.examples, {
       batchSize,
+      ...(verify ? { verify } : {}),
       halt: o.halt,
       ...(maxSteps ? { maxSteps } : {}),
       onProgress: (done) => bar.update(done),
@@ -75,9 +77,9 @@ async function main(): Promise<number> {
   model.dispose();
 
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-  console.log('\nset                                                           n     exact   token   mean steps  σ(q)   q right  s');
+  console.log('\nset                                                           n     exact   token   valid   mean steps  σ(q)   q right  s');
   for (const r of results) {
-    console.log(`${r.data.slice(0, 60).padEnd(60)} ${String(r.count).padStart(5)}  ${pct(r.exactAccuracy).padStart(6)}  ${pct(r.tokenAccuracy).padStart(6)}  ${r.meanSteps.toFixed(2).padStart(10)}  ${r.meanConfidence.toFixed(2)}  ${pct(r.qHaltAccuracy).padStart(7)}  ${r.seconds.toFixed(0)}`);
+    console.log(`${r.data.slice(0, 60).padEnd(60)} ${String(r.count).padStart(5)}  ${pct(r.exactAccuracy).padStart(6)}  ${pct(r.tokenAccuracy).padStart(6)}  ${(r.validAccuracy === undefined ? '—' : pct(r.validAccuracy)).padStart(6)}  ${r.meanSteps.toFixed(2).padStart(10)}  ${r.meanConfidence.toFixed(2)}  ${pct(r.qHaltAccuracy).padStart(7)}  ${r.seconds.toFixed(0)}`);
     console.log(`  exact after each step: ${r.exactByStep.map(pct).join(' ')}`);
     if (r.arc) console.log(`  ARC voting (per-evaluation votes): ${Object.entries(r.arc).map(([k, v]) => `pass@${k} ${pct(v)}`).join(' · ')}`);
   }

@@ -20,7 +20,7 @@ import { createTrainer, type StepMetrics } from '../model/train/trainer.js';
 import { weightTensors } from '../model/weights.js';
 import { initBestBackend, registerGradients } from '../model/runtime/node.js';
 import { workerReplicas } from '../model/runtime/node-replicas.js';
-import { openEvalSet, openTrainingData } from './lib/data-spec.js';
+import { answerChecker, openEvalSet, openTrainingData } from './lib/data-spec.js';
 import { appendMetrics, createRunDir, loadCheckpoint, readRunSpec, saveCheckpoint, truncateMetrics, type RunSpec } from './lib/run-dir.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
@@ -174,12 +174,14 @@ async function main(): Promise<number> {
     if (evalSet && m.step % spec.eval!.every === 0) {
       const weights = trainer.evalWeights();
       const trm = createTrm(spec.model, weights);
-      const r = await evaluate(trm, evalSet.examples, { batchSize: 32 });
+      const verify = answerChecker(evalSet.shape);
+      const r = await evaluate(trm, evalSet.examples, { batchSize: 32, ...(verify ? { verify } : {}) });
       trm.dispose();
       tf.dispose(weightTensors(weights));
       await appendMetrics(o.out, { type: 'eval', time: new Date().toISOString(), step: m.step, data: evalSet.description, ...r });
       bar.stop();
-      console.log(`eval @ ${m.step}: exact ${(100 * r.exactAccuracy).toFixed(1)}% · token ${(100 * r.tokenAccuracy).toFixed(1)}% · ${r.count} examples · ${r.seconds.toFixed(0)} s`);
+      const valid = r.validAccuracy === undefined ? '' : ` · valid ${(100 * r.validAccuracy).toFixed(1)}%`;
+      console.log(`eval @ ${m.step}: exact ${(100 * r.exactAccuracy).toFixed(1)}% · token ${(100 * r.tokenAccuracy).toFixed(1)}%${valid} · ${r.count} examples · ${r.seconds.toFixed(0)} s`);
       bar.start(total, m.step, { exps: '-', loss: '-', exact: '-', halt: '-' });
     }
     if (Date.now() - lastCheckpoint > checkpointMs) {

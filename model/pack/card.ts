@@ -8,6 +8,8 @@ export interface CardEvaluation {
   halt: string;
   exactAccuracy: number;
   tokenAccuracy: number;
+  /** Answers valid by the task's own rule (absent in evaluations made before it was measured). */
+  validAccuracy?: number;
   meanSteps: number;
   quantization?: string;
 }
@@ -43,9 +45,10 @@ export function modelCard(meta: PackageMetadata, bytes: number, title: string): 
     ...(p.notes ? ['', p.notes] : []),
   ];
   if (evals.length) {
-    lines.push('', '## Evaluation', '', 'Exact accuracy = every cell right after the last supervision step (the official metric); `npm run eval` reproduces these rows.', '');
-    lines.push('| data | n | halt | weights | exact | token | mean steps |', '|---|---|---|---|---|---|---|');
-    for (const e of evals) lines.push(`| ${e.data} | ${e.count} | ${e.halt} | ${e.quantization ?? meta.quantization} | ${pct(e.exactAccuracy)} | ${pct(e.tokenAccuracy)} | ${e.meanSteps.toFixed(2)} |`);
+    lines.push('', '## Evaluation', '', 'Exact accuracy = every cell right after the last supervision step (the official metric); valid = the answer is',
+      "correct by the task's own rule (Maze: any shortest path, not only the label's tie-broken one; — where not measured); `npm run eval` reproduces these rows.", '');
+    lines.push('| data | n | halt | weights | exact | token | valid | mean steps |', '|---|---|---|---|---|---|---|---|');
+    for (const e of evals) lines.push(`| ${e.data} | ${e.count} | ${e.halt} | ${e.quantization ?? meta.quantization} | ${pct(e.exactAccuracy)} | ${pct(e.tokenAccuracy)} | ${e.validAccuracy === undefined ? '—' : pct(e.validAccuracy)} | ${e.meanSteps.toFixed(2)} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
 /** The task registry: name → codec (transformers.js-style SUPPORTED_TASKS). */
 import { InvalidPuzzleError } from '../errors.js';
 import { arcCodec } from './arc.js';
-import type { TaskCodec } from './codec.js';
+import type { TaskCodec, TaskName } from './codec.js';
 import { createMazeCodec, mazeCodec } from './maze.js';
 import { sudokuCodec } from './sudoku.js';
 
@@ -19,6 +19,20 @@ export function getTask(name: string, seqLen?: number): TaskCodec<unknown, unkno
     if (side * side === seqLen && side <= 30) return createMazeCodec(side, side) as TaskCodec<unknown, unknown>;
   }
   return codec;
+}
+
+/**
+ * Checks a model's answer tokens against the puzzle tokens by the task's own rule (Sudoku: a valid
+ * grid that keeps the givens; Maze: any shortest S-to-G path, where the exact metric wants the
+ * label's tie-broken one). Only for tasks whose puzzles decode from their own tokens; ARC has none.
+ */
+export function tokenChecker(name: TaskName, seqLen?: number): ((puzzle: Int32Array, answer: Int32Array) => boolean) | undefined {
+  if (name === 'arc') return undefined;
+  const codec = getTask(name, seqLen);
+  return (puzzle, answer) => {
+    const p = codec.decode(puzzle, undefined);
+    return codec.verify(p, codec.decode(answer, p));
+  };
 }
 
 export type { TaskCodec, TaskName } from './codec.js';

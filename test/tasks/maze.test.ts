@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   createGrid, dihedral, DIHEDRAL_INVERSE, formatMaze, gridEquals, InvalidPuzzleError, isMazeSolution, mazeCodec, parseMaze,
-  shortestDistance, solveMaze, MAZE_CHARSET, PATH, OPEN, type DihedralId, type MazeGrid,
+  shortestDistance, solveMaze, tokenChecker, MAZE_CHARSET, PATH, OPEN, type DihedralId, type MazeGrid,
 } from '../../model/index.js';
 import { parseNpy } from '../../model/data/npy.js';
 import { DATA, dataLines } from '../helpers/paths.js';
@@ -56,6 +56,23 @@ describe.each(splits)('Maze codec on the %s split (1000 mazes)', (split) => {
       const wallGone = good.cells.slice(); wallGone[good.cells.indexOf(1)] = OPEN;
       for (const bad of [without, extra, moved, wallGone]) expect(isMazeSolution(puzzle, createGrid(30, 30, bad))).toBe(false);
     });
+  });
+
+  it("tokenChecker accepts another shortest path than the label's, which exact accuracy does not, and rejects a broken one", () => {
+    const check = tokenChecker('maze', 900)!;
+    let otherPath = 0;
+    rows.slice(0, 100).forEach(({ question, answer }) => {
+      const puzzle = parseMaze(question);
+      // The tie-break applied to the maze turned 180° gives another optimal path in most mazes.
+      const alt = dihedral(solveMaze(dihedral(puzzle, 2))!, DIHEDRAL_INVERSE[2]!);
+      const tokens = mazeCodec.encode(puzzle);
+      expect(check(tokens, mazeCodec.encode(alt))).toBe(true);
+      if (formatMaze(alt).join('') !== answer) otherPath++;
+      const broken = alt.cells.slice();
+      broken[broken.indexOf(PATH)] = OPEN;
+      expect(check(tokens, Int32Array.from(broken))).toBe(false);
+    });
+    expect(otherPath).toBeGreaterThan(50);
   });
 
   it('dihedral augmentation keeps the label an optimal path, and its inverse restores the maze', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   applySudokuShuffle, createRng, formatSudoku, gridEquals, invertSudokuShuffle, InvalidPuzzleError, isSudokuSolution,
-  parseSudoku, randomSudokuShuffle, sudokuCodec,
+  parseSudoku, randomSudokuShuffle, sudokuCodec, tokenChecker,
 } from '../../model/index.js';
 import { parseNpy } from '../../model/data/npy.js';
 import { DATA, dataLines, SHARED } from '../helpers/paths.js';
@@ -36,6 +36,18 @@ describe('Sudoku codec', () => {
       const corrupted = sudokuCodec.decode(Int32Array.from(sudokuCodec.encode(solution), (t, j) => (j === blank ? ((t - 1) % 9) + 2 : t)), puzzle);
       if (isSudokuSolution(puzzle, corrupted)) throw new Error(`${puzzleFile}:${i + 1}: corrupted solution accepted`);
     });
+  });
+
+  it('tokenChecker accepts the official label tokens of every Sudoku-Extreme sample and rejects one changed cell', () => {
+    const dir = join(DATA, 'sudoku/sudoku-extreme-train-sample-1k/hrm-processed/train');
+    const [inputs, labels] = ['inputs', 'labels'].map((name) => parseNpy(readFileSync(join(dir, `all__${name}.npy`))).data);
+    const check = tokenChecker('sudoku')!;
+    for (let i = 0; i < 1000; i++) {
+      const [puzzle, label] = [Int32Array.from(inputs!.subarray(i * 81, (i + 1) * 81)), Int32Array.from(labels!.subarray(i * 81, (i + 1) * 81))];
+      expect(check(puzzle, label)).toBe(true);
+      const blank = puzzle.indexOf(1); // token 1 = blank cell
+      expect(check(puzzle, label.map((t, j) => (j === blank ? ((t - 1) % 9) + 2 : t)))).toBe(false);
+    }
   });
 
   it('round-trips every puzzle of the serg benchmark (several solutions each, so none to verify)', () => {
