@@ -75,8 +75,8 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
     // `current` keeps each stopped sample's last answer, so every column counts every sample;
     // columns past the batch's last step repeat its final answers.
     for (let k = lastStep; k < maxSteps; k++) exactByStep[k]! += current.filter((c) => c.correct).length;
-    current.forEach((c, i) => options.onPrediction?.(batch[i]!, c.predictions, c.q));
     current.forEach((c, i) => {
+      options.onPrediction?.(batch[i]!, c.predictions, c.q);
       exact += c.correct ? 1 : 0;
       valid += options.verify?.(batch[i]!.tokens, c.predictions) ? 1 : 0;
       token += c.labelled ? c.right / c.labelled : 1;

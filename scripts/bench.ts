@@ -165,7 +165,7 @@ function againstPytorch(inference: InferenceRow[]): string[] {
   ];
 }
 
-function markdown(r: { machine: Record<string, unknown>; command: string; ceiling: { shape: string; gflops: number; ms: Stats }; ceilings: number[]; inference: InferenceRow[]; training: TrainingRow[]; edge: EdgeReport }): string {
+function markdown(r: { machine: Record<string, unknown>; command: string; ceiling: Ceiling; ceilings: number[]; inference: InferenceRow[]; training: TrainingRow[]; edge: EdgeReport }): string {
   const f = (v: number, d = 1) => v.toFixed(d);
   const lines = [
     '## Latest run',

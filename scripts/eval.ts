@@ -61,10 +61,9 @@ async function main(): Promise<number> {
     const bar = new cliProgress.SingleBar({ format: `${set.description.slice(0, 60)} |{bar}| {value}/{total} · ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 60_000 }, cliProgress.Presets.shades_classic);
     bar.start(set.examples.length, 0);
     const voter = set.arc ? createArcVoter(set.arc.identifiers, set.arc.testPuzzles) : null;
-    const verify = answerChecker(set.shape);
     const r = await evaluate(trm, set.examples, {
       batchSize,
-      ...(verify ? { verify } : {}),
+      verify: answerChecker(set.shape),
       halt: o.halt,
       ...(maxSteps ? { maxSteps } : {}),
       onProgress: (done) => bar.update(done),

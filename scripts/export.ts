@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   const evaluations: CardEvaluation[] = [];
   for (const file of o.evals ?? []) {
     const report = JSON.parse(await readFile(file, 'utf8')) as { halt: string; quantization?: string; results: (CardEvaluation & { data: string })[] };
-    for (const r of report.results) evaluations.push({ data: r.data, count: r.count, halt: report.halt, exactAccuracy: r.exactAccuracy, tokenAccuracy: r.tokenAccuracy, ...(r.validAccuracy !== undefined ? { validAccuracy: r.validAccuracy } : {}), meanSteps: r.meanSteps, ...(report.quantization ? { quantization: report.quantization } : {}) });
+    for (const r of report.results) evaluations.push({ data: r.data, count: r.count, halt: report.halt, exactAccuracy: r.exactAccuracy, tokenAccuracy: r.tokenAccuracy, validAccuracy: r.validAccuracy, meanSteps: r.meanSteps, ...(report.quantization ? { quantization: report.quantization } : {}) });
   }
 
   await initBackend('wasm');

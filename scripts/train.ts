@@ -174,8 +174,7 @@ async function main(): Promise<number> {
     if (evalSet && m.step % spec.eval!.every === 0) {
       const weights = trainer.evalWeights();
       const trm = createTrm(spec.model, weights);
-      const verify = answerChecker(evalSet.shape);
-      const r = await evaluate(trm, evalSet.examples, { batchSize: 32, ...(verify ? { verify } : {}) });
+      const r = await evaluate(trm, evalSet.examples, { batchSize: 32, verify: answerChecker(evalSet.shape) });
       trm.dispose();
       tf.dispose(weightTensors(weights));
       await appendMetrics(o.out, { type: 'eval', time: new Date().toISOString(), step: m.step, data: evalSet.description, ...r });
