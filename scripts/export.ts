@@ -2,7 +2,7 @@
  * npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json>]... [--title <text>] [--notes <file.md>]
  *
  * Packages a training run's EMA weights with its provenance (data, hyper-parameters, steps, wall
- * time) and, when given, the results of `npm run eval -- --json` for the model card.
+ * time), its training curves and, when given, the results of `npm run eval -- --json` for the model card.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -12,6 +12,7 @@ import type { CardEvaluation } from '../model/pack/card.js';
 import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
 import { readMetrics, readRunSpec } from './lib/run-dir.js';
 import { savePackage } from './lib/package.js';
+import { renderSvg, trainingChartSpec } from './lib/training-chart.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = 'usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json>]... [--title <text>] [--notes <file.md>] [--force]';
@@ -29,7 +30,8 @@ async function main(): Promise<number> {
   const spec = await readRunSpec(o.run);
   if (spec.task === 'other') throw new UsageError(`${o.run}: the run's data is not a known task`);
 
-  const train = (await readMetrics(o.run)).filter((m) => m.type === 'train');
+  const metrics = await readMetrics(o.run);
+  const train = metrics.filter((m) => m.type === 'train');
   const computeMs = train.reduce((s, m) => s + (m.ms ?? 0), 0);
   const evaluations: CardEvaluation[] = [];
   for (const file of o.evals ?? []) {
@@ -54,6 +56,7 @@ async function main(): Promise<number> {
       ...(o.notes ? { notes: (await readFile(o.notes, 'utf8')).trim() } : {}),
     },
     title: o.title ?? `${spec.task} model from run ${basename(o.run)}`,
+    trainingSvg: train.length ? await renderSvg(trainingChartSpec(metrics, `Training run ${basename(o.run)} (${spec.task})`)) : undefined,
     force: o.force!,
   });
   model.dispose();

@@ -14,7 +14,8 @@ export interface CardEvaluation {
   quantization?: string;
 }
 
-export function modelCard(meta: PackageMetadata, bytes: number, title: string): string {
+/** `figure`: the package's training-curves image (a path relative to the card), when it has one. */
+export function modelCard(meta: PackageMetadata, bytes: number, title: string, figure?: string): string {
   const c = meta.config;
   const p = meta.provenance;
   const evals = ((p.metrics?.evaluations ?? []) as CardEvaluation[]);
@@ -42,6 +43,7 @@ export function modelCard(meta: PackageMetadata, bytes: number, title: string): 
     `- created: ${p.created}`,
     ...(p.data ? [`- training data: ${p.data}`] : []),
     ...(p.training ? [`- training: ${Object.entries(p.training).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ')}`] : []),
+    ...(figure ? ['', `![Training curves: losses, training and held-out accuracy, supervision steps used](${figure})`] : []),
     ...(p.notes ? ['', p.notes] : []),
   ];
   if (evals.length) {

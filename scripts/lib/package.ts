@@ -23,8 +23,12 @@ export interface SaveOptions {
   /** Replace puzzle rows (ARC row selection) and the config that goes with them. */
   puzzleRows?: { table: Float32Array; config: LoadedModel['config'] };
   title: string;
+  /** Training curves (SVG text, `npm run plot`), written beside the card as training.svg; folders only. */
+  trainingSvg?: string;
   force?: boolean;
 }
+
+const TRAINING_SVG = 'training.svg';
 
 /** Packs and writes; `out` ending in .trm gives the single-file form. Returns the bytes written. */
 export async function savePackage(out: string, o: SaveOptions): Promise<number> {
@@ -46,7 +50,8 @@ export async function savePackage(out: string, o: SaveOptions): Promise<number> 
   for (const s of packed.shards) await writeFile(join(tmp, s.path), s.data);
   await writeFile(join(tmp, 'model.json'), JSON.stringify(packed.modelJson, null, 1) + '\n');
   const meta = metadataSchema.parse(packed.modelJson.userDefinedMetadata.trmEdge);
-  await writeFile(join(tmp, 'README.md'), modelCard(meta, bytes, o.title));
+  if (o.trainingSvg) await writeFile(join(tmp, TRAINING_SVG), o.trainingSvg);
+  await writeFile(join(tmp, 'README.md'), modelCard(meta, bytes, o.title, o.trainingSvg ? TRAINING_SVG : undefined));
   await rm(out, { recursive: true, force: true });
   await rename(tmp, out);
   return bytes;

@@ -66,9 +66,24 @@ describe('npm run train', () => {
     const row = report.results[0];
     expect(card).toContain(`| ${row.data} | 64 | never | fp32 | ${pct(row.exactAccuracy)} | ${pct(row.tokenAccuracy)} | ${pct(row.validAccuracy)} |`);
     expect(JSON.parse(readFileSync(join(pkg, 'model.json'), 'utf8')).userDefinedMetadata.trmEdge.quantization).toBe('int8');
+    // The run's training curves travel with the package, linked from the card.
+    expect(card).toContain('![Training curves: losses, training and held-out accuracy, supervision steps used](training.svg)');
+    expect(readFileSync(join(pkg, 'training.svg'), 'utf8')).toContain('Training run learn (sudoku)');
     const again = await cli('export', '--run', join(scratch, 'learn'), '--out', pkg);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/already exists \(use --force to replace it\)/);
+  });
+
+  it('plots the run: npm run plot writes its curves, and refuses a folder that is not a run', async () => {
+    const svgPath = join(scratch, 'curves.svg');
+    const r = await cli('plot', '--run', join(scratch, 'learn'), '--out', svgPath);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`wrote ${svgPath}`);
+    const svg = readFileSync(svgPath, 'utf8');
+    expect(svg).toContain(`200 steps · held out: ${lines(join(scratch, 'learn')).find((m) => m.type === 'eval').data}`);
+    const bad = await cli('plot', '--run', scratch);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no run\.json/);
   });
 
   it('resumes bit for bit: 30 + 30 steps equal 60 steps, even after a kill between checkpoints', async () => {
