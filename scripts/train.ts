@@ -192,6 +192,7 @@ async function main(): Promise<number> {
   await saveCheckpoint(o.out, trainer);
   const why = interrupted ? 'interrupted' : trainer.step >= total ? 'done' : 'time or step limit reached';
   console.log(`${why} at step ${trainer.step}/${total} after ${((Date.now() - started) / 60000).toFixed(1)} min; checkpoint and EMA weights saved in ${o.out}`);
+  console.log(`next: npm run train -- --out ${o.out} --resume · npm run eval -- --model ${o.out} --data <spec> · npm run plot -- --run ${o.out}`);
   await trainer.dispose();
   return 0;
 }
