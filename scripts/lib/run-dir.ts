@@ -70,6 +70,8 @@ export interface MetricLine {
   step: number;
   time: string;
   ms?: number;
+  /** Evaluation lines: the held-out set's description. */
+  data?: string;
 }
 
 /** The lines of metrics.jsonl, without a last line torn by a kill. */

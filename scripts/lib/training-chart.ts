@@ -18,7 +18,7 @@ export function trainingChartSpec(metrics: MetricLine[], title: string): TopLeve
   const train = metrics.filter((m) => m.type === 'train');
   if (!train.length) throw new TrmError('no_metrics', `${title}: metrics.jsonl has no training steps to plot`);
   const evals = metrics.filter((m) => m.type === 'eval');
-  const heldOut = [...new Set(evals.map((m) => (m as MetricLine & { data?: string }).data ?? 'held-out set'))];
+  const heldOut = [...new Set(evals.map((m) => m.data ?? 'held-out set'))];
   // Training accuracy and halting steps are over the examples that halted in a step (`count` of them):
   // bins weight each step by that count, as the progress bar does.
   const weighted = [
