@@ -12,7 +12,7 @@ import type { CardEvaluation } from '../model/pack/card.js';
 import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
 import { readMetrics, readRunSpec } from './lib/run-dir.js';
 import { savePackage } from './lib/package.js';
-import { renderSvg, trainingChartSpec } from './lib/training-chart.js';
+import { runCurvesSvg } from './lib/training-chart.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = 'usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json>]... [--title <text>] [--notes <file.md>] [--force]';
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
       ...(o.notes ? { notes: (await readFile(o.notes, 'utf8')).trim() } : {}),
     },
     title: o.title ?? `${spec.task} model from run ${basename(o.run)}`,
-    trainingSvg: train.length ? await renderSvg(trainingChartSpec(metrics, `Training run ${basename(o.run)} (${spec.task})`)) : undefined,
+    ...(train.length ? { trainingSvg: () => runCurvesSvg(o.run!, spec.task, metrics) } : {}),
     force: o.force!,
   });
   model.dispose();

@@ -4,9 +4,9 @@
  * Draws a training run's curves from its metrics.jsonl (losses, training and held-out accuracy,
  * supervision steps used) into an SVG; by default <run dir>/training.svg. Works while the run trains.
  */
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { readMetrics, readRunSpec, writeAtomic } from './lib/run-dir.js';
-import { renderSvg, trainingChartSpec } from './lib/training-chart.js';
+import { runCurvesSvg, TRAINING_SVG } from './lib/training-chart.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = 'usage: npm run plot -- --run <run dir> [--out <file.svg>]';
@@ -16,8 +16,8 @@ async function main(): Promise<number> {
   if (o.help) return console.log(USAGE), 0;
   if (!o.run) throw new UsageError('--run is required');
   const spec = await readRunSpec(o.run);
-  const svg = await renderSvg(trainingChartSpec(await readMetrics(o.run), `Training run ${basename(o.run)} (${spec.task})`));
-  const out = o.out ?? join(o.run, 'training.svg');
+  const svg = await runCurvesSvg(o.run, spec.task, await readMetrics(o.run));
+  const out = o.out ?? join(o.run, TRAINING_SVG);
   await writeAtomic(out, svg);
   console.log(`wrote ${out} (${svg.length.toLocaleString('en')} bytes)`);
   return 0;

@@ -111,6 +111,7 @@ async function main(): Promise<number> {
   await registerGradients();
   const { source } = await openTrainingData(spec.data, spec.training.seed);
   const evalSet = spec.eval ? await openEvalSet(spec.eval.data, spec.eval.limit) : null;
+  const verify = evalSet ? answerChecker(evalSet.shape) : undefined;
   if (!o.resume) await createRunDir(o.out, spec);
 
   const initial = initWeights(spec.model, spec.training.seed);
@@ -174,7 +175,7 @@ async function main(): Promise<number> {
     if (evalSet && m.step % spec.eval!.every === 0) {
       const weights = trainer.evalWeights();
       const trm = createTrm(spec.model, weights);
-      const r = await evaluate(trm, evalSet.examples, { batchSize: 32, verify: answerChecker(evalSet.shape) });
+      const r = await evaluate(trm, evalSet.examples, { batchSize: 32, verify });
       trm.dispose();
       tf.dispose(weightTensors(weights));
       await appendMetrics(o.out, { type: 'eval', time: new Date().toISOString(), step: m.step, data: evalSet.description, ...r });

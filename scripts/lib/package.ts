@@ -13,6 +13,7 @@ import { modelCard } from '../../model/pack/card.js';
 import { metadataSchema, type Quantization } from '../../model/pack/format.js';
 import { TrmError } from '../../model/index.js';
 import { exists, writeAtomic } from './run-dir.js';
+import { TRAINING_SVG } from './training-chart.js';
 
 export interface SaveOptions {
   model: LoadedModel;
@@ -23,12 +24,10 @@ export interface SaveOptions {
   /** Replace puzzle rows (ARC row selection) and the config that goes with them. */
   puzzleRows?: { table: Float32Array; config: LoadedModel['config'] };
   title: string;
-  /** Training curves (SVG text, `npm run plot`), written beside the card as training.svg; folders only. */
-  trainingSvg?: string;
+  /** Makes the training curves (`npm run plot`'s SVG), written beside the card; called for folders only. */
+  trainingSvg?: () => Promise<string>;
   force?: boolean;
 }
-
-const TRAINING_SVG = 'training.svg';
 
 /** Packs and writes; `out` ending in .trm gives the single-file form. Returns the bytes written. */
 export async function savePackage(out: string, o: SaveOptions): Promise<number> {
@@ -50,7 +49,7 @@ export async function savePackage(out: string, o: SaveOptions): Promise<number> 
   for (const s of packed.shards) await writeFile(join(tmp, s.path), s.data);
   await writeFile(join(tmp, 'model.json'), JSON.stringify(packed.modelJson, null, 1) + '\n');
   const meta = metadataSchema.parse(packed.modelJson.userDefinedMetadata.trmEdge);
-  if (o.trainingSvg) await writeFile(join(tmp, TRAINING_SVG), o.trainingSvg);
+  if (o.trainingSvg) await writeFile(join(tmp, TRAINING_SVG), await o.trainingSvg());
   await writeFile(join(tmp, 'README.md'), modelCard(meta, bytes, o.title, o.trainingSvg ? TRAINING_SVG : undefined));
   await rm(out, { recursive: true, force: true });
   await rename(tmp, out);

@@ -3,6 +3,7 @@
  * the supervision steps used, against the optimizer step. A Vega-Lite spec rendered headless by Vega,
  * so the binning and averaging are the library's transforms, not code of ours.
  */
+import { basename } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { TrmError } from '../../model/errors.js';
@@ -13,6 +14,13 @@ const MAX_BINS = 150;
 const BIN = { bin: { maxbins: MAX_BINS }, field: 'step', as: 'bin' } as const;
 const X = { field: 'bin', type: 'quantitative', title: 'optimizer step' } as const;
 const PANEL = { width: 300, height: 200 } as const;
+
+/** The figure's file name, in a run folder (`npm run plot`'s default) and in a package. */
+export const TRAINING_SVG = 'training.svg';
+
+/** The SVG of a run's curves, titled with its folder name and task. */
+export const runCurvesSvg = (dir: string, task: string, metrics: MetricLine[]) =>
+  renderSvg(trainingChartSpec(metrics, `Training run ${basename(dir)} (${task})`));
 
 export function trainingChartSpec(metrics: MetricLine[], title: string): TopLevelSpec {
   const train = metrics.filter((m) => m.type === 'train');
