@@ -10,7 +10,7 @@ import type { TaskName } from '../model/index.js';
 import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
 import type { CardEvaluation } from '../model/pack/card.js';
 import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
-import { readMetrics, readRunSpec } from './lib/run-dir.js';
+import { describeData, readMetrics, readRunSpec } from './lib/run-dir.js';
 import { savePackage } from './lib/package.js';
 import { runCurvesSvg } from './lib/training-chart.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
@@ -49,14 +49,14 @@ async function main(): Promise<number> {
     provenance: {
       source: `trm-edge training run ${basename(o.run)} (EMA weights, ${model.source.name.split('/').pop()})`,
       created: new Date().toISOString(),
-      data: spec.data,
+      data: describeData(spec),
       training: { ...spec.training, steps: train.at(-1)?.step ?? 0, compute_hours: +(computeMs / 3.6e6).toFixed(2), started: train[0]?.time, finished: train.at(-1)?.time },
       ...(evaluations.length ? { metrics: { evaluations } } : {}),
       // The card's free text: the train/held-out split and what the numbers do not cover.
       ...(o.notes ? { notes: (await readFile(o.notes, 'utf8')).trim() } : {}),
     },
     title: o.title ?? `${spec.task} model from run ${basename(o.run)}`,
-    ...(train.length ? { trainingSvg: () => runCurvesSvg(o.run!, spec.task, metrics) } : {}),
+    ...(train.length ? { trainingSvg: () => runCurvesSvg(o.run!, spec, metrics) } : {}),
     force: o.force!,
   });
   model.dispose();

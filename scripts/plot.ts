@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   if (o.help) return console.log(USAGE), 0;
   if (!o.run) throw new UsageError('--run is required');
   const spec = await readRunSpec(o.run);
-  const svg = await runCurvesSvg(o.run, spec.task, await readMetrics(o.run));
+  const svg = await runCurvesSvg(o.run, spec, await readMetrics(o.run));
   const out = o.out ?? join(o.run, TRAINING_SVG);
   await writeAtomic(out, svg);
   console.log(`wrote ${out} (${svg.length.toLocaleString('en')} bytes)`);

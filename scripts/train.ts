@@ -4,7 +4,7 @@
  * The official recipe on the wasm backend, data-parallel over worker threads. Shows a progress bar
  * (step, examples/s, loss, exact accuracy of halting rows, halting steps, ETA), appends metrics to
  * <run>/metrics.jsonl, checkpoints atomically, saves and exits on Ctrl-C, and `--resume` continues
- * bit for bit. Exit 0 when done or stopped cleanly, 2 on bad input, 1 on failure.
+ * bit for bit; `--resume --data <spec>` goes on with other data (a curriculum phase). Exit 0 when done or stopped cleanly, 2 on bad input, 1 on failure.
  */
 import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
@@ -21,17 +21,19 @@ import { weightTensors } from '../model/weights.js';
 import { initBestBackend, registerGradients } from '../model/runtime/node.js';
 import { workerReplicas } from '../model/runtime/node-replicas.js';
 import { answerChecker, openEvalSet, openTrainingData } from './lib/data-spec.js';
-import { appendMetrics, createRunDir, loadCheckpoint, readRunSpec, saveCheckpoint, truncateMetrics, type RunSpec } from './lib/run-dir.js';
+import { appendMetrics, createRunDir, currentData, loadCheckpoint, readRunSpec, saveCheckpoint, truncateMetrics, withDataPhase, writeRunSpec, type RunSpec } from './lib/run-dir.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --out <run dir> [options]
-       npm run train -- --out <run dir> --resume [--max-minutes N] [--workers N]
+       npm run train -- --out <run dir> --resume [--data <spec>] [--max-minutes N] [--workers N]
 
   --config <preset|file>  a preset (${Object.keys(PRESETS).join(', ')}) or a JSON/YAML file:
                           {"model": {...TRM fields}, "training": {...hyper-parameters}}
   --data <spec>           sudoku-gen:<min>-<max> | sudoku:<dir> | maze-gen:<size> | official:<dir> | w*spec + w*spec
   --out <dir>             the run folder (created; must not hold a run unless --resume)
-  --resume                continue the run in --out from its last checkpoint
+  --resume                continue the run in --out from its last checkpoint; with --data, on that
+                          data from the checkpoint's step on (a curriculum phase, kept in run.json;
+                          its stream is seeded with the run's seed + the step)
   --batch <n>             global batch size            --lr <x>        AdamATan2 learning rate
   --steps <n>             total optimizer steps (the schedule's length; training stops there)
   --warmup <n>            warm-up steps                --seed <n>      seed (non-zero)
@@ -102,14 +104,22 @@ async function main(): Promise<number> {
   const maxMinutes = num('max-minutes', o['max-minutes']);
   const maxSteps = num('max-steps', o['max-steps'], 1);
   const checkpointMs = num('checkpoint-minutes', o['checkpoint-minutes'])! * 60_000;
-  if (o.resume && (o.config || o.data || o.batch || o.lr || o.steps || o.seed)) {
-    throw new UsageError('--resume continues the run as it was created; only --max-minutes, --max-steps and --workers may change');
+  if (o.resume && (o.config || o.batch || o.lr || o.steps || o.seed)) {
+    throw new UsageError('--resume continues the run as it was created; only --data (a new phase), --max-minutes, --max-steps and --workers may change');
   }
-  const spec = o.resume ? await readRunSpec(o.out) : await newRunSpec(o);
+  let spec = o.resume ? await readRunSpec(o.out) : await newRunSpec(o);
+  const checkpoint = o.resume ? await loadCheckpoint(o.out) : undefined;
+  if (checkpoint && o.data) spec = withDataPhase(spec, o.data, checkpoint.state.step);
+  const phase = currentData(spec);
+  const { source, shape } = await openTrainingData(phase.data, phase.seed);
+  const c = spec.model;
+  if (shape.seqLen !== c.seq_len || shape.vocabSize !== c.vocab_size || shape.identifiers > c.num_puzzle_identifiers) {
+    throw new UsageError(`--data ${phase.data}: seq_len ${shape.seqLen}, vocab ${shape.vocabSize}, identifiers ${shape.identifiers} do not fit the run's model (seq_len ${c.seq_len}, vocab ${c.vocab_size}, identifiers ${c.num_puzzle_identifiers})`);
+  }
+  if (checkpoint && o.data) await writeRunSpec(o.out, spec);
 
   const backend = await initBestBackend();
   await registerGradients();
-  const { source } = await openTrainingData(spec.data, spec.training.seed);
   const evalSet = spec.eval ? await openEvalSet(spec.eval.data, spec.eval.limit) : null;
   const verify = evalSet ? answerChecker(evalSet.shape) : undefined;
   if (!o.resume) await createRunDir(o.out, spec);
@@ -124,16 +134,17 @@ async function main(): Promise<number> {
     ...(workers > 1 && backend === 'wasm' ? { replicas: workerReplicas(Math.min(workers, spec.training.global_batch_size)) } : {}),
   });
   tf.dispose(weightTensors(initial));
-  if (o.resume) {
-    await trainer.restore(await loadCheckpoint(o.out));
+  if (checkpoint) {
+    // A checkpoint from the step a phase begins at holds the previous data's stream: the new one starts fresh.
+    if (spec.phases?.length && checkpoint.state.step === phase.step) checkpoint.state.source = source.state();
+    await trainer.restore(checkpoint);
     await truncateMetrics(o.out, trainer.step);
   }
 
   const total = spec.training.total_steps;
-  const c = spec.model;
   console.log(`run     ${o.out} (${o.resume ? `resumed at step ${trainer.step}` : 'new'})`);
   console.log(`model   D ${c.hidden_size} · ${c.mlp_t ? 'mlp_t' : `attention ${c.num_heads} heads`} · T ${c.H_cycles} · n ${c.L_cycles} · N_sup ${c.halt_max_steps} · ${countParameters(c).toLocaleString('en')} parameters`);
-  console.log(`data    ${source.description}`);
+  console.log(`data    ${source.description}${phase.step ? ` (from step ${phase.step + 1})` : ''}`);
   console.log(`train   batch ${spec.training.global_batch_size} · lr ${spec.training.lr} · ${total} steps · ${backend} backend · ${backend === 'wasm' ? workers : 1} worker${workers > 1 && backend === 'wasm' ? 's' : ''} · seed ${spec.training.seed}${evalSet ? `\neval    ${evalSet.description} every ${spec.eval!.every} steps` : ''}`);
 
   let interrupted = false;

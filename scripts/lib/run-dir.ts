@@ -1,6 +1,7 @@
 /**
  * A training run folder:
  *   run.json                 what was asked (model config, hyper-parameters, data, eval), fixed at creation
+ *                            but for the data phases a resume with --data appends (a curriculum)
  *   checkpoint.safetensors   everything to resume bit for bit (parameters, optimizer moments, EMA,
  *                            carries, slots, RNG and data-source state in the metadata)
  *   step_<N>.safetensors     EMA weights in the official state_dict layout (the last three kept)
@@ -24,10 +25,46 @@ export interface RunSpec {
   version: 1;
   model: TrmConfig;
   training: TrainHyper;
+  /** The data the run started on. */
   data: string;
+  /** Later data, in order: each from its step on (the step its resume started at). */
+  phases?: DataPhase[];
   task: string;
   eval?: { data: string; every: number; limit: number };
   created: string;
+}
+
+/** Training data from optimizer step `step` + 1 on, its stream seeded with `seed`. */
+export interface DataPhase {
+  step: number;
+  data: string;
+  seed: number;
+}
+
+/** The data the run trains on now (the first data is phase 0, with the run's seed). */
+export const currentData = (spec: RunSpec): DataPhase =>
+  spec.phases?.at(-1) ?? { step: 0, data: spec.data, seed: spec.training.seed };
+
+/**
+ * The run with `data` from `step` on. Its stream gets a seed of its own (the run's seed + step), so
+ * it never replays the examples of an earlier phase; a phase that starts at the same step replaces
+ * the last one (a resume with --data that was retried).
+ */
+export function withDataPhase(spec: RunSpec, data: string, step: number): RunSpec {
+  const kept = (spec.phases ?? []).filter((p) => p.step < step);
+  return { ...spec, phases: [...kept, { step, data, seed: spec.training.seed + step }] };
+}
+
+/** The data of every phase with its steps, for cards and configs: "A (steps 1-2,619), then B (from step 2,620, seed 2621)". */
+export function describeData(spec: RunSpec): string {
+  if (!spec.phases?.length) return spec.data;
+  const n = (v: number) => v.toLocaleString('en');
+  const parts = [`${spec.data} (steps 1-${n(spec.phases[0]!.step)})`];
+  spec.phases.forEach((p, i) => {
+    const next = spec.phases![i + 1];
+    parts.push(`${p.data} (${next ? `steps ${n(p.step + 1)}-${n(next.step)}` : `from step ${n(p.step + 1)}`}, seed ${p.seed})`);
+  });
+  return parts.join(', then ');
 }
 
 const KEEP_WEIGHTS = 3;
@@ -52,8 +89,12 @@ export async function createRunDir(dir: string, spec: RunSpec): Promise<void> {
     throw new TrmError('run_exists', `${dir} already holds a run; continue it with --resume or choose another --out`);
   }
   await mkdir(dir, { recursive: true });
+  await writeRunSpec(dir, spec);
+}
+
+export async function writeRunSpec(dir: string, spec: RunSpec): Promise<void> {
   await writeAtomic(join(dir, 'run.json'), JSON.stringify(spec, null, 2) + '\n');
-  await writeAtomic(join(dir, 'all_config.yaml'), toYaml({ arch: spec.model, training: spec.training, data: spec.data }));
+  await writeAtomic(join(dir, 'all_config.yaml'), toYaml({ arch: spec.model, training: spec.training, data: describeData(spec) }));
 }
 
 export async function readRunSpec(dir: string): Promise<RunSpec> {

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { TrmError } from '../../model/errors.js';
-import type { MetricLine } from './run-dir.js';
+import type { MetricLine, RunSpec } from './run-dir.js';
 
 /** Steps are averaged in at most this many bins: a 10,000-step run stays a small file. */
 const MAX_BINS = 150;
@@ -18,11 +18,12 @@ const PANEL = { width: 300, height: 200 } as const;
 /** The figure's file name, in a run folder (`npm run plot`'s default) and in a package. */
 export const TRAINING_SVG = 'training.svg';
 
-/** The SVG of a run's curves, titled with its folder name and task. */
-export const runCurvesSvg = (dir: string, task: string, metrics: MetricLine[]) =>
-  renderSvg(trainingChartSpec(metrics, `Training run ${basename(dir)} (${task})`));
+/** The SVG of a run's curves, titled with its folder name and task, its data phases named in the subtitle. */
+export const runCurvesSvg = (dir: string, spec: RunSpec, metrics: MetricLine[]) =>
+  renderSvg(trainingChartSpec(metrics, `Training run ${basename(dir)} (${spec.task})`, (spec.phases ?? []).map((p) => p.step)));
 
-export function trainingChartSpec(metrics: MetricLine[], title: string): TopLevelSpec {
+/** `phaseSteps`: the steps after which the training data changed (a curriculum). */
+export function trainingChartSpec(metrics: MetricLine[], title: string, phaseSteps: number[] = []): TopLevelSpec {
   const train = metrics.filter((m) => m.type === 'train');
   if (!train.length) throw new TrmError('no_metrics', `${title}: metrics.jsonl has no training steps to plot`);
   const evals = metrics.filter((m) => m.type === 'eval');
@@ -47,7 +48,14 @@ export function trainingChartSpec(metrics: MetricLine[], title: string): TopLeve
   const accuracySeries = ['train exact', 'train token', ...(evals.length ? ['held-out exact', 'held-out token'] : [])];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle: `${train.at(-1)!.step.toLocaleString('en')} steps${heldOut.length ? ` · held out: ${heldOut.join('; ')}` : ''}` },
+    title: {
+      text: title,
+      subtitle: [
+        `${train.at(-1)!.step.toLocaleString('en')} steps`,
+        ...(phaseSteps.length ? [`new training data after step ${phaseSteps.map((s) => s.toLocaleString('en')).join(', ')}`] : []),
+        ...(heldOut.length ? [`held out: ${heldOut.join('; ')}`] : []),
+      ].join(' · '),
+    },
     datasets: { train, evals },
     config: { font: 'sans-serif' },
     resolve: { scale: { color: 'independent' } },

@@ -59,6 +59,10 @@ describe('training curves', () => {
     expect(svg.length).toBeLessThan(100_000);
   });
 
+  it('names the steps after which the training data changed (curriculum phases) in the subtitle', () => {
+    expect(trainingChartSpec(trainLines(3000), 'phases', [1000, 2500]).title).toEqual({ text: 'phases', subtitle: '3,000 steps · new training data after step 1,000, 2,500' });
+  });
+
   it('refuses a run with no training steps yet', () => {
     expect(() => trainingChartSpec([evalLine(100, 0)], 'empty run')).toThrow('empty run: metrics.jsonl has no training steps to plot');
   });

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openTrainingData } from '../../scripts/lib/data-spec.js';
 import { loadCheckpoint } from '../../scripts/lib/run-dir.js';
 import { ROOT } from '../helpers/paths.js';
 
@@ -103,6 +104,39 @@ describe('npm run train', () => {
     expect(lines(split).map(strip)).toEqual(lines(straight).map(strip));
   });
 
+  it('goes on with other data from a checkpoint (a curriculum phase), bit for bit across later resumes', async () => {
+    const [once, parts] = [join(scratch, 'phase-once'), join(scratch, 'phase-parts')];
+    expect((await cli('train', '--config', CONFIG, '--data', DATA, '--workers', '1', '--out', once, '--max-steps', '30')).code).toBe(0);
+    cpSync(once, parts, { recursive: true });
+    const harder = 'sudoku-gen:60-70';
+    const r = await cli('train', '--out', once, '--resume', '--data', harder, '--max-steps', '60', '--workers', '1');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('(from step 31)');
+    expect(JSON.parse(readFileSync(join(once, 'run.json'), 'utf8')).phases).toEqual([{ step: 30, data: harder, seed: 31 }]);
+    // The phase recorded, killed before its first checkpoint (here: no step run), then resumed twice.
+    expect((await cli('train', '--out', parts, '--resume', '--workers', '1', '--data', harder, '--max-steps', '30')).code).toBe(0);
+    // Its stream starts fresh from its own seed, not where the first data's stream stopped.
+    expect((await loadCheckpoint(parts)).state.source).toEqual((await openTrainingData(harder, 31)).source.state());
+    for (const steps of ['45', '60']) {
+      const step = await cli('train', '--out', parts, '--resume', '--workers', '1', '--max-steps', steps);
+      expect(step.code, step.err).toBe(0);
+    }
+    const [a, b] = [await loadCheckpoint(once), await loadCheckpoint(parts)];
+    expect(b.state).toEqual(a.state);
+    for (const [name, t] of a.tensors) expect(Buffer.from(b.tensors.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer)), name).toBe(true);
+    const givens = (tokens: number[]) => tokens.slice(0, 81).filter((t) => t > 1).length; // token 1 = blank
+    expect(givens(a.state.slots.tokens)).toBeLessThanOrEqual(70); // a puzzle of the new data (the first had 72-78 givens)
+
+    // The card names both phases; data that does not fit the model is refused before anything changes.
+    const pkg = join(scratch, 'phase-pkg');
+    expect((await cli('export', '--run', once, '--out', pkg)).code).toBe(0);
+    expect(readFileSync(join(pkg, 'README.md'), 'utf8')).toContain(`- training data: ${DATA} (steps 1-30), then ${harder} (from step 31, seed 31)`);
+    const bad = await cli('train', '--out', once, '--resume', '--data', 'maze-gen:10');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--data maze-gen:10: seq_len 100, vocab 6, identifiers 1 do not fit the run's model \(seq_len 81, vocab 11, identifiers 1\)/);
+    expect(JSON.parse(readFileSync(join(once, 'run.json'), 'utf8')).phases).toHaveLength(1);
+  });
+
   it('refuses to overwrite a run, and resume options that would change it', async () => {
     const out = join(scratch, 'straight');
     const again = await cli('train', '--config', CONFIG, '--data', DATA, '--out', out);
@@ -110,7 +144,7 @@ describe('npm run train', () => {
     expect(again.err).toMatch(/already holds a run; continue it with --resume/);
     const changed = await cli('train', '--out', out, '--resume', '--lr', '0.1');
     expect(changed.code).toBe(2);
-    expect(changed.err).toMatch(/only --max-minutes, --max-steps and --workers may change/);
+    expect(changed.err).toMatch(/only --data \(a new phase\), --max-minutes, --max-steps and --workers may change/);
     const bad = await cli('train', '--config', 'no-such-preset', '--data', DATA, '--out', join(scratch, 'x'));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/neither a preset/);
