@@ -22,7 +22,7 @@ Each supervision step refines the answer; the page shows them as they stream in.
 <script>
 const examples = {
  sudoku: '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..',
- maze: ['S   #    #','### # ## #','#   #  # #','# ###  # #','#     ## #','### #    #','#   # ####','# # #    #','# #   ## #','#####   G#'].join('\\n')
+ maze: ['## #     #','# ###G #  ','#       ##','     ###  ','   ### # #','## # #   #',' #     #  ','##     #  ','    ##  S#','# #  #    '].join('\\n')
 };
 const $ = (id) => document.getElementById(id);
 const show = (task, puzzle, solution) => {
