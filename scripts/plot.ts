@@ -5,8 +5,8 @@
  * supervision steps used) into an SVG; by default <run dir>/training.svg. Works while the run trains.
  */
 import { join } from 'node:path';
-import { readMetrics, readRunSpec, writeAtomic } from './lib/run-dir.js';
-import { runCurvesSvg, TRAINING_SVG } from './lib/training-chart.js';
+import { readMetrics, readRunSpec, TRAINING_SVG, writeAtomic } from './lib/run-dir.js';
+import { runCurvesSvg } from './lib/training-chart.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = 'usage: npm run plot -- --run <run dir> [--out <file.svg>]';

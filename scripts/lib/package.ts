@@ -12,8 +12,7 @@ import { packContainer } from '../../model/pack/container.js';
 import { modelCard } from '../../model/pack/card.js';
 import { metadataSchema, type Quantization } from '../../model/pack/format.js';
 import { TrmError } from '../../model/index.js';
-import { exists, writeAtomic } from './run-dir.js';
-import { TRAINING_SVG } from './training-chart.js';
+import { exists, TRAINING_SVG, writeAtomic } from './run-dir.js';
 
 export interface SaveOptions {
   model: LoadedModel;

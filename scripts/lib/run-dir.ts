@@ -57,17 +57,20 @@ export function withDataPhase(spec: RunSpec, data: string, step: number): RunSpe
 
 /** The data of every phase with its steps, for cards and configs: "A (steps 1-2,619), then B (from step 2,620, seed 2621)". */
 export function describeData(spec: RunSpec): string {
-  if (!spec.phases?.length) return spec.data;
+  const phases = spec.phases ?? [];
+  if (!phases.length) return spec.data;
   const n = (v: number) => v.toLocaleString('en');
-  const parts = [`${spec.data} (steps 1-${n(spec.phases[0]!.step)})`];
-  spec.phases.forEach((p, i) => {
-    const next = spec.phases![i + 1];
-    parts.push(`${p.data} (${next ? `steps ${n(p.step + 1)}-${n(next.step)}` : `from step ${n(p.step + 1)}`}, seed ${p.seed})`);
-  });
-  return parts.join(', then ');
+  const steps = (p: DataPhase, i: number) => (i + 1 < phases.length ? `steps ${n(p.step + 1)}-${n(phases[i + 1]!.step)}` : `from step ${n(p.step + 1)}`);
+  return [`${spec.data} (steps 1-${n(phases[0]!.step)})`, ...phases.map((p, i) => `${p.data} (${steps(p, i)}, seed ${p.seed})`)].join(', then ');
 }
 
 const KEEP_WEIGHTS = 3;
+
+/**
+ * The training-curves figure's file name, in a run folder (`npm run plot`'s default) and in a package.
+ * Here, not beside the chart code, so that writing a package does not load Vega.
+ */
+export const TRAINING_SVG = 'training.svg';
 
 /** Writes `bytes` to `path` atomically (temporary file, fsync, rename). */
 export async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<void> {

@@ -15,9 +15,6 @@ const BIN = { bin: { maxbins: MAX_BINS }, field: 'step', as: 'bin' } as const;
 const X = { field: 'bin', type: 'quantitative', title: 'optimizer step' } as const;
 const PANEL = { width: 300, height: 200 } as const;
 
-/** The figure's file name, in a run folder (`npm run plot`'s default) and in a package. */
-export const TRAINING_SVG = 'training.svg';
-
 /** The SVG of a run's curves, titled with its folder name and task, its data phases named in the subtitle. */
 export const runCurvesSvg = (dir: string, spec: RunSpec, metrics: MetricLine[]) =>
   renderSvg(trainingChartSpec(metrics, `Training run ${basename(dir)} (${spec.task})`, (spec.phases ?? []).map((p) => p.step)));
