@@ -50,6 +50,7 @@ async function main(): Promise<number> {
       source: `trm-edge training run ${basename(o.run)} (EMA weights, ${model.source.name.split('/').pop()})`,
       created: new Date().toISOString(),
       data: describeData(spec),
+      ...(spec.init ? { init: `${spec.init.from} (${spec.init.provenance})` } : {}),
       training: { ...spec.training, steps: train.at(-1)?.step ?? 0, compute_hours: +(computeMs / 3.6e6).toFixed(2), started: train[0]?.time, finished: train.at(-1)?.time },
       ...(evaluations.length ? { metrics: { evaluations } } : {}),
       // The card's free text: the train/held-out split and what the numbers do not cover.

@@ -18,7 +18,9 @@ import { initWeights } from '../model/train/init.js';
 import { TASK_RECIPES, validateHyper } from '../model/train/hyper.js';
 import { createTrainer, type StepMetrics } from '../model/train/trainer.js';
 import { weightTensors } from '../model/weights.js';
-import { initBestBackend, registerGradients } from '../model/runtime/node.js';
+import { initBestBackend, loadModelFromPath, registerGradients } from '../model/runtime/node.js';
+import type { LoadedModel } from '../model/load.js';
+import type { LoadedPackage } from '../model/pack/read.js';
 import { workerReplicas } from '../model/runtime/node-replicas.js';
 import { answerChecker, openEvalSet, openTrainingData } from './lib/data-spec.js';
 import { appendMetrics, createRunDir, currentData, loadCheckpoint, readRunSpec, saveCheckpoint, truncateMetrics, withDataPhase, writeRunSpec, type RunSpec } from './lib/run-dir.js';
@@ -26,11 +28,16 @@ import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --out <run dir> [options]
        npm run train -- --out <run dir> --resume [--data <spec>] [--max-minutes N] [--workers N]
+       npm run train -- --init <model> --data <spec> --out <run dir> [--config <file>] [options]
 
   --config <preset|file>  a preset (${Object.keys(PRESETS).join(', ')}) or a JSON/YAML file:
                           {"model": {...TRM fields}, "training": {...hyper-parameters}}
   --data <spec>           sudoku-gen:<min>-<max> | sudoku:<dir> | maze-gen:<size> | official:<dir> | w*spec + w*spec
   --out <dir>             the run folder (created; must not hold a run unless --resume)
+  --init <model>          start from a trained model's weights (a package folder, .trm, run folder or
+                          checkpoint) instead of the official initialisation: fine-tuning; its config is
+                          the run's (a --config may only set training and agree on the model); optimizer
+                          moments start at zero, the EMA at these weights
   --resume                continue the run in --out from its last checkpoint; with --data, on that
                           data from the checkpoint's step on (a curriculum phase, kept in run.json;
                           its stream is seeded with the run's seed + the step)
@@ -47,7 +54,7 @@ const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --ou
 function args() {
   return parseOptions({
     options: {
-      config: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean', default: false },
+      config: { type: 'string' }, init: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean', default: false },
       batch: { type: 'string' }, lr: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' },
       eval: { type: 'string' }, 'eval-every': { type: 'string', default: '500' }, 'eval-limit': { type: 'string', default: '200' },
       'max-minutes': { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-minutes': { type: 'string', default: '10' },
@@ -63,24 +70,29 @@ const num = (name: string, text: string | undefined, min = 0): number | undefine
   return n;
 };
 
-/** The run to start: preset or file, task recipe, then command-line overrides. */
-async function newRunSpec(o: ReturnType<typeof args>): Promise<RunSpec> {
-  if (!o.config || !o.data) throw new UsageError('--config and --data are required (or --resume)');
+/** The run to start: preset, file or --init model, task recipe, then command-line overrides. */
+async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel): Promise<RunSpec> {
+  if (!(o.config || init) || !o.data) throw new UsageError('--config (or --init) and --data are required (or --resume)');
   const { shape } = await openTrainingData(o.data, 1);
-  let model: Partial<TrmConfig>;
+  let model: Partial<TrmConfig> = {};
   let training: Record<string, unknown> = {};
-  if (o.config in PRESETS) {
+  if (o.config && o.config in PRESETS) {
     model = PRESETS[o.config as keyof typeof PRESETS];
-  } else {
+  } else if (o.config) {
     const text = await readFile(o.config, 'utf8').catch(() => {
       throw new UsageError(`--config ${o.config}: neither a preset (${Object.keys(PRESETS).join(', ')}) nor a readable file`);
     });
     const doc = parseYaml(text) as { model?: Partial<TrmConfig>; training?: Record<string, unknown> };
-    if (!doc?.model) throw new UsageError(`--config ${o.config}: expected {"model": {...}, "training": {...}}`);
-    model = doc.model;
+    if (!doc?.model && !(init && doc?.training)) throw new UsageError(`--config ${o.config}: expected {"model": {...}, "training": {...}}`);
+    model = doc.model ?? {};
     training = doc.training ?? {};
   }
-  const config = validateConfig({ ...model, vocab_size: shape.vocabSize, seq_len: shape.seqLen, num_puzzle_identifiers: shape.identifiers });
+  const config = init ? init.config : validateConfig({ ...model, vocab_size: shape.vocabSize, seq_len: shape.seqLen, num_puzzle_identifiers: shape.identifiers });
+  if (init) {
+    const asked = validateConfig({ ...init.config, ...model });
+    const differ = (Object.keys(asked) as (keyof TrmConfig)[]).filter((k) => asked[k] !== init.config[k]);
+    if (differ.length) throw new UsageError(`--config ${o.config} and --init ${o.init} disagree on ${differ.map((k) => `${k} (${asked[k]} vs ${init.config[k]})`).join(', ')}`);
+  }
   const recipe = shape.task in TASK_RECIPES ? TASK_RECIPES[shape.task as keyof typeof TASK_RECIPES] : {};
   const overrides = Object.fromEntries(
     Object.entries({ global_batch_size: num('batch', o.batch, 1), lr: num('lr', o.lr), total_steps: num('steps', o.steps, 1), lr_warmup_steps: num('warmup', o.warmup), seed: num('seed', o.seed, 1) }).filter(([, v]) => v !== undefined),
@@ -91,9 +103,19 @@ async function newRunSpec(o: ReturnType<typeof args>): Promise<RunSpec> {
     training: validateHyper({ ...recipe, ...training, ...overrides }),
     data: o.data,
     task: shape.task,
+    ...(init ? { init: { from: o.init!, provenance: initProvenance(init) } } : {}),
     ...(o.eval ? { eval: { data: o.eval, every: num('eval-every', o['eval-every'], 1)!, limit: num('eval-limit', o['eval-limit'], 1)! } } : {}),
     created: new Date().toISOString(),
   };
+}
+
+/** One line on where --init's weights came from (a package's provenance; a checkpoint's file name). */
+function initProvenance(init: LoadedModel): string {
+  const p = 'metadata' in init ? (init as LoadedPackage).metadata.provenance : undefined;
+  if (!p) return init.source.name;
+  const t = p.training as { steps?: number; compute_hours?: number } | undefined;
+  const n = (v: number) => v.toLocaleString('en');
+  return [p.source, p.data && `data ${p.data}`, t?.steps !== undefined && `${n(t.steps)} steps`, t?.compute_hours !== undefined && `${t.compute_hours} h`].filter(Boolean).join('; ');
 }
 
 async function main(): Promise<number> {
@@ -104,10 +126,14 @@ async function main(): Promise<number> {
   const maxMinutes = num('max-minutes', o['max-minutes']);
   const maxSteps = num('max-steps', o['max-steps'], 1);
   const checkpointMs = num('checkpoint-minutes', o['checkpoint-minutes'])! * 60_000;
-  if (o.resume && (o.config || o.batch || o.lr || o.steps || o.seed)) {
+  if (o.resume && (o.config || o.init || o.batch || o.lr || o.steps || o.seed)) {
     throw new UsageError('--resume continues the run as it was created; only --data (a new phase), --max-minutes, --max-steps and --workers may change');
   }
-  let spec = o.resume ? await readRunSpec(o.out) : await newRunSpec(o);
+  // The backend first: --init's weights are tensors.
+  const backend = await initBestBackend();
+  await registerGradients();
+  const init = o.init ? await loadModelFromPath(o.init) : undefined;
+  let spec = o.resume ? await readRunSpec(o.out) : await newRunSpec(o, init);
   const checkpoint = o.resume ? await loadCheckpoint(o.out) : undefined;
   if (checkpoint && o.data) spec = withDataPhase(spec, o.data, checkpoint.state.step);
   const phase = currentData(spec);
@@ -118,13 +144,11 @@ async function main(): Promise<number> {
   }
   if (checkpoint && o.data) await writeRunSpec(o.out, spec);
 
-  const backend = await initBestBackend();
-  await registerGradients();
   const evalSet = spec.eval ? await openEvalSet(spec.eval.data, spec.eval.limit) : null;
   const verify = evalSet ? answerChecker(evalSet.shape) : undefined;
   if (!o.resume) await createRunDir(o.out, spec);
 
-  const initial = initWeights(spec.model, spec.training.seed);
+  const initial = init?.weights ?? initWeights(spec.model, spec.training.seed);
   const trainer = await createTrainer({
     config: spec.model,
     weights: initial,
@@ -142,7 +166,7 @@ async function main(): Promise<number> {
   }
 
   const total = spec.training.total_steps;
-  console.log(`run     ${o.out} (${o.resume ? `resumed at step ${trainer.step}` : 'new'})`);
+  console.log(`run     ${o.out} (${o.resume ? `resumed at step ${trainer.step}` : spec.init ? `new, from ${spec.init.from}` : 'new'})`);
   console.log(`model   D ${c.hidden_size} · ${c.mlp_t ? 'mlp_t' : `attention ${c.num_heads} heads`} · T ${c.H_cycles} · n ${c.L_cycles} · N_sup ${c.halt_max_steps} · ${countParameters(c).toLocaleString('en')} parameters`);
   console.log(`data    ${source.description}${phase.step ? ` (from step ${phase.step + 1})` : ''}`);
   console.log(`train   batch ${spec.training.global_batch_size} · lr ${spec.training.lr} · ${total} steps · ${backend} backend · ${backend === 'wasm' ? workers : 1} worker${workers > 1 && backend === 'wasm' ? 's' : ''} · seed ${spec.training.seed}${evalSet ? `\neval    ${evalSet.description} every ${spec.eval!.every} steps` : ''}`);

@@ -41,6 +41,7 @@ export function modelCard(meta: PackageMetadata, bytes: number, title: string, f
     '',
     `- source: ${p.source}`,
     `- created: ${p.created}`,
+    ...(p.init ? [`- initialised from: ${p.init}`] : []),
     ...(p.data ? [`- training data: ${p.data}`] : []),
     ...(p.training ? [`- training: ${Object.entries(p.training).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ')}`] : []),
     ...(figure ? ['', `![Training curves: losses, training and held-out accuracy, supervision steps used](${figure})`] : []),

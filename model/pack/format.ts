@@ -28,6 +28,8 @@ export const metadataSchema = z.object({
       source: z.string(),
       created: z.string(),
       data: z.string().optional(),
+      /** The trained model this one was fine-tuned from, with that model's provenance. */
+      init: z.string().optional(),
       training: z.record(z.string(), z.unknown()).optional(),
       metrics: z.record(z.string(), z.unknown()).optional(),
       notes: z.string().optional(),

@@ -30,6 +30,8 @@ export interface RunSpec {
   /** Later data, in order: each from its step on (the step its resume started at). */
   phases?: DataPhase[];
   task: string;
+  /** The trained model the parameters started from (--init), and that model's own provenance. */
+  init?: { from: string; provenance: string };
   eval?: { data: string; every: number; limit: number };
   created: string;
 }
@@ -97,7 +99,7 @@ export async function createRunDir(dir: string, spec: RunSpec): Promise<void> {
 
 export async function writeRunSpec(dir: string, spec: RunSpec): Promise<void> {
   await writeAtomic(join(dir, 'run.json'), JSON.stringify(spec, null, 2) + '\n');
-  await writeAtomic(join(dir, 'all_config.yaml'), toYaml({ arch: spec.model, training: spec.training, data: describeData(spec) }));
+  await writeAtomic(join(dir, 'all_config.yaml'), toYaml({ arch: spec.model, training: spec.training, data: describeData(spec), ...(spec.init ? { init: spec.init } : {}) }));
 }
 
 export async function readRunSpec(dir: string): Promise<RunSpec> {

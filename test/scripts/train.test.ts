@@ -137,6 +137,39 @@ describe('npm run train', () => {
     expect(JSON.parse(readFileSync(join(once, 'run.json'), 'utf8')).phases).toHaveLength(1);
   });
 
+  it('fine-tunes from a trained model (--init): its weights and config, its provenance on the card', async () => {
+    const pkg = join(scratch, 'pkg'); // the int8 package exported above
+    // Training settings only; a warm-up of 10^9 steps keeps the learning rate ~1e-9 of its base, so
+    // five steps leave the parameters (and their EMA) as the package's: both score the same.
+    const still = join(scratch, 'still.json');
+    writeFileSync(still, JSON.stringify({ training: { global_batch_size: 16, lr: 0.003, lr_warmup_steps: 1e9, ema_rate: 0.9, total_steps: 1e9, seed: 7 } }));
+    const out = join(scratch, 'tuned');
+    const r = await cli('train', '--init', pkg, '--config', still, '--data', DATA, '--out', out, '--workers', '1', '--max-steps', '5', '--eval', HELD_OUT, '--eval-every', '5');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`(new, from ${pkg})`);
+    expect(r.out).toMatch(/model {3}D 32 · mlp_t · T 1 · n 2 · N_sup 2/);
+    const [tuned] = lines(out).filter((m) => m.type === 'eval');
+    const base = await cli('eval', '--model', pkg, '--data', HELD_OUT, '--json', join(scratch, 'pkg-eval.json'));
+    expect(base.code, base.err).toBe(0);
+    const [own] = JSON.parse(readFileSync(join(scratch, 'pkg-eval.json'), 'utf8')).results;
+    expect(own.exactAccuracy).toBeGreaterThan(0); // a trained model: the official initialisation scores 0
+    expect([tuned.exactAccuracy, tuned.tokenAccuracy]).toEqual([own.exactAccuracy, own.tokenAccuracy]);
+
+    const card = join(scratch, 'tuned-pkg');
+    expect((await cli('export', '--run', out, '--out', card)).code).toBe(0);
+    expect(readFileSync(join(card, 'README.md'), 'utf8')).toContain(`- initialised from: ${pkg} (trm-edge training run learn (EMA weights, step_200.safetensors); data ${DATA}; 200 steps; `);
+
+    // A --config may set training only, or agree with the model it starts from.
+    const wider = join(scratch, 'wider.json');
+    writeFileSync(wider, JSON.stringify({ model: { hidden_size: 64 }, training: {} }));
+    const bad = await cli('train', '--init', pkg, '--config', wider, '--data', DATA, '--out', join(scratch, 'y'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--config .*wider\.json and --init .*pkg disagree on hidden_size \(64 vs 32\)/);
+    const resumed = await cli('train', '--out', out, '--resume', '--init', pkg);
+    expect(resumed.code).toBe(2);
+    expect(resumed.err).toMatch(/--resume continues the run as it was created/);
+  });
+
   it('refuses to overwrite a run, and resume options that would change it', async () => {
     const out = join(scratch, 'straight');
     const again = await cli('train', '--config', CONFIG, '--data', DATA, '--out', out);
