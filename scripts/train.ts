@@ -109,13 +109,13 @@ async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel): Promi
   };
 }
 
-/** One line on where --init's weights came from (a package's provenance; a checkpoint's file name). */
+/** One line on where --init's weights came from (a package's provenance, its own start included; a checkpoint's file name). */
 function initProvenance(init: LoadedModel): string {
   const p = 'metadata' in init ? (init as LoadedPackage).metadata.provenance : undefined;
   if (!p) return init.source.name;
   const t = p.training as { steps?: number; compute_hours?: number } | undefined;
   const n = (v: number) => v.toLocaleString('en');
-  return [p.source, p.data && `data ${p.data}`, t?.steps !== undefined && `${n(t.steps)} steps`, t?.compute_hours !== undefined && `${t.compute_hours} h`].filter(Boolean).join('; ');
+  return [p.source, p.data && `data ${p.data}`, t?.steps !== undefined && `${n(t.steps)} steps`, t?.compute_hours !== undefined && `${t.compute_hours} h`, p.init && `initialised from ${p.init}`].filter(Boolean).join('; ');
 }
 
 async function main(): Promise<number> {
