@@ -71,7 +71,7 @@ const num = (name: string, text: string | undefined, min = 0): number | undefine
 };
 
 /** The run to start: preset, file or --init model, task recipe, then command-line overrides. */
-async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel): Promise<RunSpec> {
+async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel | LoadedPackage): Promise<RunSpec> {
   if (!(o.config || init) || !o.data) throw new UsageError('--config (or --init) and --data are required (or --resume)');
   const { shape } = await openTrainingData(o.data, 1);
   let model: Partial<TrmConfig> = {};
@@ -110,8 +110,8 @@ async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel): Promi
 }
 
 /** One line on where --init's weights came from (a package's provenance, its own start included; a checkpoint's file name). */
-function initProvenance(init: LoadedModel): string {
-  const p = 'metadata' in init ? (init as LoadedPackage).metadata.provenance : undefined;
+function initProvenance(init: LoadedModel | LoadedPackage): string {
+  const p = 'metadata' in init ? init.metadata.provenance : undefined;
   if (!p) return init.source.name;
   const t = p.training as { steps?: number; compute_hours?: number } | undefined;
   const n = (v: number) => v.toLocaleString('en');
