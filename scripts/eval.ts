@@ -17,7 +17,8 @@ import { parseOptions, runCli, UsageError } from './lib/cli.js';
 const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <spec> [--data <spec> ...] [options]
 
   --model <path>      a package (folder or .trm), a training run folder (its newest step_N), or an official checkpoint
-  --data <spec>       sudoku:<dir> | official:<dir> (its test split) | maze-gen:<size>:seed=<s>:count=<n>
+  --data <spec>       sudoku:<dir>[:from=<i>][:count=<n>] | official:<dir> (its test split)
+                      | sudoku-gen:<min>-<max>:seed=<s>:count=<n>[:rating=<a>-<b>] | maze-gen:<size>:seed=<s>:count=<n>[:min=<cells>]
                       | arc:<prefix>:subsets=<a,b>:test=<subset>[:aug=<n>] (scored by augmentation voting, pass@K)
   --config <file>     model config when the checkpoint has none beside it
   --limit <n>         first n examples of each set

@@ -97,14 +97,38 @@ const range = (text: string | undefined, spec: string, what: string): [number, n
   return [Number(m[1]), Number(m[2])];
 };
 
-function options(parts: string[]): Record<string, string> {
-  return Object.fromEntries(parts.map((p) => p.split('=') as [string, string]));
+const WHOLE_NUMBERS = ['from', 'count', 'seed', 'min', 'aug'];
+
+/**
+ * The `name=value` parts after a spec's kind and argument; a name the kind does not take is an error, not ignored
+ * (`allowed` undefined: an unknown kind, which the caller reports).
+ */
+function options(spec: string, parts: string[], allowed: readonly string[] | undefined): Record<string, string> {
+  const opts: Record<string, string> = {};
+  for (const part of parts) {
+    const [name = '', value, ...extra] = part.split('=');
+    if (value === undefined || extra.length || !name) throw specError(spec, `expected name=value, got ${JSON.stringify(part)}`);
+    if (allowed && !allowed.includes(name)) {
+      throw specError(spec, `unknown option ${JSON.stringify(name)}${allowed.length ? ` (this kind takes ${allowed.join(', ')})` : ' (this kind takes none)'}`);
+    }
+    if (WHOLE_NUMBERS.includes(name) && !(/^\d+$/.test(value) && (name !== 'count' || Number(value) > 0))) {
+      throw specError(spec, `${name} must be a whole number${name === 'count' ? ' ≥ 1' : ''}, got ${JSON.stringify(value)}`);
+    }
+    opts[name] = value;
+  }
+  return opts;
 }
+
+/** Options each kind takes, for training and for evaluation sets. */
+const TRAIN_OPTIONS: Record<string, readonly string[]> = { 'sudoku-gen': ['rating'], sudoku: [], 'maze-gen': ['min'], official: [], arc: ['subsets', 'test', 'aug', 'seed'] };
+const EVAL_OPTIONS: Record<string, readonly string[]> = {
+  'sudoku-gen': ['seed', 'count', 'rating'], sudoku: ['from', 'count'], 'maze-gen': ['seed', 'count', 'min'], official: [], arc: ['subsets', 'test', 'aug', 'seed'],
+};
 
 /** A training source for one spec (no mixture). */
 async function openOne(spec: string, seed: number): Promise<{ source: DataSource; shape: DataShape }> {
-  const [kind, arg, ...rest] = spec.split(':');
-  const opts = options(rest);
+  const [kind = '', arg, ...rest] = spec.split(':');
+  const opts = options(spec, rest, TRAIN_OPTIONS[kind]);
   switch (kind) {
     case 'sudoku-gen': {
       const givens = range(arg, spec, 'givens');
@@ -137,15 +161,35 @@ async function openOne(spec: string, seed: number): Promise<{ source: DataSource
   }
 }
 
+/** The parts of a training spec `w*spec + w*spec`, each with the stream seed it gets from the run's seed. */
+export function mixtureParts(spec: string, seed: number): { weight: number; spec: string; seed: number }[] {
+  return spec.split('+').map((p) => p.trim()).filter(Boolean).map((part, i) => {
+    const m = /^([\d.]+)\*(.+)$/.exec(part);
+    return { weight: m ? Number(m[1]) : 1, spec: m ? m[2]! : part, seed: seed + 7919 * i };
+  });
+}
+
+/**
+ * A stored part's examples as stored, before the training augmentation (a puzzle folder, an official
+ * dataset's train split, ARC's train split); undefined for a generator.
+ */
+export async function storedExamples(spec: string): Promise<Example[] | undefined> {
+  const [kind = '', arg = '', ...rest] = spec.split(':');
+  switch (kind) {
+    case 'sudoku':
+      return (await openEvalSet(spec)).examples;
+    case 'official':
+      return splitExamples(await readOfficialSplit(arg, 'train'));
+    case 'arc':
+      return splitExamples((await buildArcFromSpec(spec, arg, options(spec, rest, TRAIN_OPTIONS.arc))).train);
+    default:
+      return undefined;
+  }
+}
+
 /** A training source: one spec, or a weighted mixture `w*spec + w*spec` of specs of the same shape. */
 export async function openTrainingData(spec: string, seed: number): Promise<{ source: DataSource; shape: DataShape }> {
-  const parts = spec.split('+').map((p) => p.trim()).filter(Boolean);
-  const opened = await Promise.all(
-    parts.map(async (part, i) => {
-      const m = /^([\d.]+)\*(.+)$/.exec(part);
-      return { weight: m ? Number(m[1]) : 1, ...(await openOne(m ? m[2]! : part, seed + 7919 * i)) };
-    }),
-  );
+  const opened = await Promise.all(mixtureParts(spec, seed).map(async (p) => ({ weight: p.weight, ...(await openOne(p.spec, p.seed)) })));
   const shape = opened[0]!.shape;
   for (const o of opened) {
     if (o.shape.seqLen !== shape.seqLen || o.shape.vocabSize !== shape.vocabSize) throw specError(spec, 'mixed sources must share seq_len and vocabulary');
@@ -155,7 +199,7 @@ export async function openTrainingData(spec: string, seed: number): Promise<{ so
 
 /**
  * A fixed evaluation set, in order, without augmentation: `sudoku:<dir>[:from=<i>][:count=<n>]`, `official:<dir>` (its
- * test split), `arc:…`, or a generated held-out set `sudoku-gen:<min>-<max>:seed=<s>:count=<n>` /
+ * test split), `arc:…`, or a generated held-out set `sudoku-gen:<min>-<max>:seed=<s>:count=<n>[:rating=<a>-<b>]` /
  * `maze-gen:<size>:seed=<s>:count=<n>` (use a seed the training run did not).
  */
 export interface EvalSet {
@@ -167,8 +211,8 @@ export interface EvalSet {
 }
 
 export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalSet> {
-  const [kind, arg, ...rest] = spec.split(':');
-  const opts = options(rest);
+  const [kind = '', arg, ...rest] = spec.split(':');
+  const opts = options(spec, rest, EVAL_OPTIONS[kind]);
   switch (kind) {
     case 'sudoku': {
       const { puzzles, solutions } = await readSudokuFolder(arg ?? '');
@@ -195,8 +239,10 @@ export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalS
       const seed = Number(opts.seed ?? 0);
       if (!(seed > 0)) throw specError(spec, 'a generated evaluation set needs seed=<n> (not the training seed)');
       const count = Math.min(limit, Number(opts.count ?? 1000));
-      const examples = sudokuGeneratorSource(seed, { givens: range(arg, spec, 'givens') }).next(count);
-      return { examples, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, description: `generated Sudoku (${arg} givens, seed ${seed}, ${count})` };
+      const rating = opts.rating ? range(opts.rating, spec, 'rating') : undefined;
+      const examples = sudokuGeneratorSource(seed, { givens: range(arg, spec, 'givens'), ...(rating ? { rating } : {}) }).next(count);
+      const rated = rating ? `, rating ${rating.join('-')} guesses` : '';
+      return { examples, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, description: `generated Sudoku (${arg} givens${rated}, seed ${seed}, ${count})` };
     }
     case 'maze-gen': {
       const size = Number(arg);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatSudoku, isMazeSolution, isSudokuSolution, parseSudoku, sudokuCodec, createMazeCodec, TrmError } from '../../model/index.js';
 import { officialSource, splitExamples } from '../../model/data/official-dataset.js';
 import { parseNpy } from '../../model/data/npy.js';
+import { solveSudoku } from '../../model/data/sudoku-solver.js';
 import { openEvalSet, openTrainingData, readOfficialSplit } from '../../scripts/lib/data-spec.js';
 import { DATA, SHARED, dataLines as dataLinesOf } from '../helpers/paths.js';
 
@@ -57,6 +58,25 @@ describe('official-format datasets', () => {
     await expect(readOfficialSplit(join(DATA, 'sudoku'))).rejects.toThrow(TrmError);
     await expect(openTrainingData('sudoku-gen:40', 1)).rejects.toThrow(/givens must be <min>-<max>/);
     await expect(openTrainingData('chess:x', 1)).rejects.toThrow(/unknown kind "chess"/);
+    await expect(openTrainingData('chess:x:n=1', 1)).rejects.toThrow(/unknown kind "chess"/);
+  });
+
+  it('refuses options a kind does not take, or malformed ones, instead of ignoring them', async () => {
+    await expect(openTrainingData('sudoku-gen:20-28:ratng=4-9', 1)).rejects.toThrow(/unknown option "ratng" \(this kind takes rating\)/);
+    await expect(openTrainingData('sudoku-gen:20-28:seed=7', 1)).rejects.toThrow(/unknown option "seed"/);
+    await expect(openEvalSet('sudoku-gen:20-28:seed=7:count=ten')).rejects.toThrow(/count must be a whole number ≥ 1, got "ten"/);
+    await expect(openEvalSet('maze-gen:10:seed=7:count=0')).rejects.toThrow(/count must be a whole number ≥ 1/);
+    await expect(openEvalSet('maze-gen:10:seed=7:min')).rejects.toThrow(/expected name=value, got "min"/);
+    await expect(openEvalSet(`official:${TINY}:count=3`)).rejects.toThrow(/unknown option "count" \(this kind takes none\)/);
+  });
+
+  it('generates a rated held-out Sudoku set when asked (every puzzle needs that many solver guesses)', async () => {
+    const rated = await openEvalSet('sudoku-gen:20-28:seed=7:count=3:rating=4-999');
+    expect(rated.description).toBe('generated Sudoku (20-28 givens, rating 4-999 guesses, seed 7, 3)');
+    const plain = await openEvalSet('sudoku-gen:20-28:seed=7:count=3');
+    expect(rated.examples.map((e) => e.tokens.join())).not.toEqual(plain.examples.map((e) => e.tokens.join()));
+    const blank = parseSudoku('.'.repeat(81));
+    for (const e of rated.examples) expect(solveSudoku(sudokuCodec.decode(e.tokens, blank).cells, 1).guesses).toBeGreaterThanOrEqual(4);
   });
 
   it('mixes sources by weight, and resumes a mixture exactly', async () => {
