@@ -103,7 +103,7 @@ export async function writeRunSpec(dir: string, spec: RunSpec): Promise<void> {
 }
 
 export async function readRunSpec(dir: string): Promise<RunSpec> {
-  if (!(await exists(join(dir, 'run.json')))) throw new TrmError('no_run', `${dir}: no run.json; start the run without --resume`);
+  if (!(await exists(join(dir, 'run.json')))) throw new TrmError('no_run', `${dir}: no run.json: not a training run folder (a new run starts without --resume)`);
   return JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunSpec;
 }
 

@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFixture } from '../../scripts/parity/fixture.js';
 import { runParity, TOLERANCE } from '../../scripts/parity/run.js';
 import { useWasmBackend } from '../helpers/backend.js';
-import { FIXTURES, ROOT } from '../helpers/paths.js';
+import { cli } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/paths.js';
 
 useWasmBackend();
 
@@ -30,12 +29,7 @@ describe.each(['sudoku-mlp-small', 'grid-att-small'])('parity with the official 
   });
 });
 
-const run = promisify(execFile);
-const parityCli = (fixtures: string) =>
-  run('npx', ['tsx', 'scripts/parity.ts', '--fixtures', fixtures], { cwd: ROOT }).then(
-    (r) => ({ code: 0, out: r.stdout }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
-  );
+const parityCli = (fixtures: string) => cli('parity', '--fixtures', fixtures).then((r) => ({ code: r.code, out: r.out + r.err }));
 
 describe('npm run parity', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'trm-parity-'));

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { createTrm, runSteps, validateConfig, CheckpointError } from '../../model/index.js';
@@ -14,15 +12,10 @@ import { selectArcRows, takeRows } from '../../model/pack/arc-rows.js';
 import { namedWeights, weightTensors } from '../../model/weights.js';
 import { maxRelError } from '../../scripts/parity/run.js';
 import { useWasmBackend } from '../helpers/backend.js';
-import { FIXTURES, ROOT } from '../helpers/paths.js';
+import { cli } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/paths.js';
 
 useWasmBackend();
-const run = promisify(execFile);
-const cli = (script: string, ...args: string[]) =>
-  run('npx', ['tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT }).then(
-    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-  );
 const scratch = mkdtempSync(join(tmpdir(), 'trm-pack-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

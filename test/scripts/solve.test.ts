@@ -1,15 +1,9 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { dataLines, FIXTURES, ROOT } from '../helpers/paths.js';
+import { cli } from '../helpers/cli.js';
+import { dataLines, FIXTURES } from '../helpers/paths.js';
 
-const run = promisify(execFile);
-const solve = (...args: string[]) =>
-  run('npx', ['tsx', 'scripts/solve.ts', ...args], { cwd: ROOT }).then(
-    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-  );
+const solve = (...args: string[]) => cli('solve', ...args);
 
 const MODEL = join(FIXTURES, 'sudoku-mlp-small/step_0');
 const CONFIG = join(FIXTURES, 'sudoku-mlp-small/config.json');

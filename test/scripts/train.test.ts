@@ -1,19 +1,11 @@
-import { execFile } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTrainingData } from '../../scripts/lib/data-spec.js';
 import { loadCheckpoint } from '../../scripts/lib/run-dir.js';
-import { ROOT } from '../helpers/paths.js';
+import { cli } from '../helpers/cli.js';
 
-const run = promisify(execFile);
-const cli = (script: string, ...args: string[]) =>
-  run('npx', ['tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT, maxBuffer: 1 << 24 }).then(
-    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-  );
 
 const scratch = mkdtempSync(join(tmpdir(), 'trm-train-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,0 +1,50 @@
+/**
+ * What a training run drew, replayed from its folder: every data phase's stream from its seed, a full
+ * global batch per optimizer step (the trainer draws one each step, as the official loop does, and the
+ * halted slots take theirs), plus each stored part (a puzzle folder, an official or ARC split) as
+ * stored, because the augmented copies the stream gives cannot be matched exactly.
+ */
+import type { Example } from '../../model/data/source.js';
+import { mixtureParts, openTrainingData, storedExamples } from './data-spec.js';
+import { readMetrics, readRunSpec, type DataPhase } from './run-dir.js';
+
+export interface TrainedPhase extends DataPhase {
+  /** The phase's last optimizer step. */
+  end: number;
+  /** Examples its stream gave: global_batch_size × its steps. */
+  draws: number;
+}
+
+export interface TrainedData {
+  phases: TrainedPhase[];
+  /** Where the run's weights started (--init): training that is not replayed here. */
+  init?: { from: string; provenance: string };
+  /** Every example drawn, then every stored part's examples, in chunks of up to `chunk`. */
+  chunks(chunk?: number): AsyncGenerator<Example[]>;
+}
+
+export async function trainedData(runDir: string): Promise<TrainedData> {
+  const spec = await readRunSpec(runDir);
+  const last = Math.max(0, ...(await readMetrics(runDir)).filter((m) => m.type === 'train').map((m) => m.step));
+  const starts: DataPhase[] = [{ step: 0, data: spec.data, seed: spec.training.seed }, ...(spec.phases ?? [])];
+  const phases = starts
+    .map((p, i) => {
+      const end = Math.min(last, starts[i + 1]?.step ?? last);
+      return { ...p, end, draws: spec.training.global_batch_size * Math.max(0, end - p.step) };
+    })
+    .filter((p) => p.draws > 0);
+  return {
+    phases,
+    ...(spec.init ? { init: spec.init } : {}),
+    async *chunks(chunk = 1000) {
+      for (const p of phases) {
+        const { source } = await openTrainingData(p.data, p.seed);
+        for (let done = 0; done < p.draws; done += chunk) yield source.next(Math.min(chunk, p.draws - done));
+        for (const part of mixtureParts(p.data, p.seed)) {
+          const stored = await storedExamples(part.spec);
+          if (stored) yield stored;
+        }
+      }
+    },
+  };
+}
