@@ -85,6 +85,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
       qRight += (c.q >= 0) === c.correct ? 1 : 0;
     });
     options.onProgress?.(Math.min(from + batchSize, examples.length), examples.length);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // lets the host's timers run: scheduled progress output, a page's UI
   }
   const n = Math.max(examples.length, 1);
   return {

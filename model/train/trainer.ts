@@ -2,8 +2,9 @@
  * The official training recipe (spec §5): an ACT loop whose carry persists across optimizer
  * steps. Each step draws a fresh batch; slots that halted last step take its examples and restart
  * from (H_init, L_init), the others keep their example and carry (their share of the batch is
- * discarded unseen). Halting: q_halt > 0 or halt_max_steps, vetoed with the exploration rule.
- * Then SignSGD on the batch's puzzle rows, AdamATan2 on every parameter, and the EMA.
+ * discarded unseen); the batch is drawn one step ahead, while the replicas compute. Halting: q_halt > 0
+ * or halt_max_steps, vetoed with the exploration rule. Then SignSGD on the batch's puzzle rows,
+ * AdamATan2 on every parameter, and the EMA.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrmConfig } from '../config.js';
@@ -118,6 +119,8 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
   const ema: Ema | null = hyper.ema ? createEma(params, hyper.ema_rate) : null;
   let rng: Rng = createRng(hyper.seed);
   let step = 0;
+  /** The next step's batch, drawn early, and the source's state before it (what a checkpoint saves). */
+  let ahead: { batch: Example[]; before: unknown } | null = null;
 
   // Slot bookkeeping (spec §5.1): a fresh carry has every slot halted.
   const slots = {
@@ -134,7 +137,8 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
     const puzzleLr = learningRate(step, hyper.puzzle_emb_lr, hyper.lr_warmup_steps, hyper.total_steps, hyper.lr_min_ratio);
 
     // Halted slots take the next examples; the others keep theirs.
-    const batch: Example[] = source.next(B);
+    const batch: Example[] = ahead?.batch ?? source.next(B);
+    ahead = null;
     const reset = slots.halted.slice();
     let examples = 0;
     reset.forEach((r, b) => {
@@ -157,7 +161,12 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
           globalBatch: B,
         }) satisfies ReplicaInput,
     );
-    const outputs = await replicas.compute(inputs);
+    const computing = replicas.compute(inputs);
+    // The next step's batch does not depend on this one's results: draw it while the workers compute
+    // (generators rating their puzzles cost up to a third of a step), keeping the state to checkpoint.
+    const before = structuredClone(source.state());
+    ahead = { batch: source.next(B), before };
+    const outputs = await computing;
 
     // Gradients summed over replicas in a fixed order (official: all-reduce sum of loss/global_batch).
     const grads = new Map<string, Float32Array>();
@@ -238,7 +247,7 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
         step,
         adamT: adam.t,
         rng: rng.state(),
-        source: source.state(),
+        source: ahead ? ahead.before : source.state(),
         slots: { tokens: [...slots.tokens], labels: [...slots.labels], ids: [...slots.ids], steps: [...slots.steps], halted: [...slots.halted].map(Boolean) },
       },
     };
@@ -263,6 +272,7 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
     step = snap.state.step;
     rng = createRng(snap.state.rng);
     source.restore(snap.state.source);
+    ahead = null;
     const s = snap.state.slots;
     slots.tokens.set(s.tokens);
     slots.labels.set(s.labels);

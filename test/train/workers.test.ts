@@ -29,6 +29,23 @@ async function train(replicas: ReplicaFactory | undefined, steps: number, from?:
   return { metrics, snap };
 }
 
+describe('the batch is drawn one step ahead, while the replicas compute', () => {
+  it('asks for the next batch during a step, and checkpoints the source as it was before that draw', async () => {
+    const source = sudokuGeneratorSource(11, { givens: [30, 40] });
+    let batches = 0;
+    const counted = { ...source, next: (n: number) => (batches++, source.next(n)) };
+    const weights = initWeights(config, 7);
+    const trainer = await createTrainer({ config, weights, hyper, source: counted, replicas: workerReplicas(2) });
+    tf.dispose(weightTensors(weights));
+    for (let i = 0; i < 2; i++) await trainer.trainStep();
+    expect(batches).toBe(3); // two used, one drawn ahead
+    const fresh = sudokuGeneratorSource(11, { givens: [30, 40] });
+    fresh.next(2 * hyper.global_batch_size);
+    expect((await trainer.snapshot()).state.source).toEqual(fresh.state());
+    await trainer.dispose();
+  });
+});
+
 describe('data-parallel training over worker threads', () => {
   it('splits the batch into near-equal contiguous shards', () => {
     expect(shardSizes(6, 2)).toEqual([3, 3]);
