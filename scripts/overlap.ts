@@ -32,7 +32,10 @@ async function main(): Promise<number> {
   // Each held-out input → the sets and positions that hold it.
   const sets = await Promise.all(o.data.map((spec) => openEvalSet(spec)));
   const held = new Map<string, { set: number; index: number }[]>();
-  sets.forEach((s, set) => s.examples.forEach((e, index) => held.set(key(e.tokens), [...(held.get(key(e.tokens)) ?? []), { set, index }])));
+  sets.forEach((s, set) => s.examples.forEach((e, index) => {
+    const k = key(e.tokens);
+    held.set(k, [...(held.get(k) ?? []), { set, index }]);
+  }));
   console.log(`held out  ${held.size.toLocaleString('en')} distinct puzzles in ${sets.length} set${sets.length > 1 ? 's' : ''}`);
 
   const hits = sets.map(() => new Set<number>());
@@ -45,9 +48,8 @@ async function main(): Promise<number> {
     bar.start(total, 0);
     let drawn = 0;
     for await (const chunk of run.chunks()) {
-      for (const e of chunk) for (const h of held.get(key(e.tokens)) ?? []) hits[h.set]!.add(h.index);
-      drawn = Math.min(total, drawn + chunk.length);
-      bar.update(drawn);
+      for (const e of chunk.examples) for (const h of held.get(key(e.tokens)) ?? []) hits[h.set]!.add(h.index);
+      bar.update((drawn += chunk.drawn));
       await setImmediate(); // the bar draws on a timer when the output is not a terminal
     }
     bar.stop();

@@ -125,8 +125,19 @@ const EVAL_OPTIONS: Record<string, readonly string[]> = {
   'sudoku-gen': ['seed', 'count', 'rating'], sudoku: ['from', 'count'], 'maze-gen': ['seed', 'count', 'min'], official: [], arc: ['subsets', 'test', 'aug', 'seed'],
 };
 
+/** Puzzle and solution grids as un-augmented examples. */
+const sudokuExamples = (puzzles: Uint8Array[], solutions: Uint8Array[]): Example[] =>
+  puzzles.map((p, i) => ({ tokens: sudokuCodec.encode({ rows: 9, cols: 9, cells: p }), labels: sudokuCodec.encode({ rows: 9, cols: 9, cells: solutions[i]! }), id: 0 }));
+
+interface TrainingPart {
+  source: DataSource;
+  shape: DataShape;
+  /** A stored part's (puzzle folder, official or ARC split) examples as stored, before augmentation, on demand. */
+  stored?: () => Example[];
+}
+
 /** A training source for one spec (no mixture). */
-async function openOne(spec: string, seed: number): Promise<{ source: DataSource; shape: DataShape }> {
+async function openOne(spec: string, seed: number): Promise<TrainingPart> {
   const [kind = '', arg, ...rest] = spec.split(':');
   const opts = options(spec, rest, TRAIN_OPTIONS[kind]);
   switch (kind) {
@@ -138,7 +149,7 @@ async function openOne(spec: string, seed: number): Promise<{ source: DataSource
     case 'sudoku': {
       if (!arg) throw specError(spec, 'sudoku:<dir> needs a folder');
       const { puzzles, solutions } = await readSudokuFolder(arg);
-      return { source: sudokuListSource(arg, puzzles, solutions, seed), shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 } };
+      return { source: sudokuListSource(arg, puzzles, solutions, seed), shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, stored: () => sudokuExamples(puzzles, solutions) };
     }
     case 'maze-gen': {
       const size = Number(arg);
@@ -150,51 +161,34 @@ async function openOne(spec: string, seed: number): Promise<{ source: DataSource
       const split = await readOfficialSplit(arg, 'train');
       const m = split.metadata;
       const task = m.vocab_size === 11 && m.seq_len === 81 ? 'sudoku' : m.vocab_size === 6 ? 'maze' : m.vocab_size === 12 && m.seq_len === 900 ? 'arc' : 'other';
-      return { source: officialSource(split, seed), shape: { task, seqLen: m.seq_len, vocabSize: m.vocab_size, identifiers: m.num_puzzle_identifiers } };
+      return { source: officialSource(split, seed), shape: { task, seqLen: m.seq_len, vocabSize: m.vocab_size, identifiers: m.num_puzzle_identifiers }, stored: () => splitExamples(split) };
     }
     case 'arc': {
       const ds = await buildArcFromSpec(spec, arg ?? '', opts);
-      return { source: officialSource(ds.train, seed), shape: { task: 'arc', seqLen: 900, vocabSize: 12, identifiers: ds.identifiers.length } };
+      return { source: officialSource(ds.train, seed), shape: { task: 'arc', seqLen: 900, vocabSize: 12, identifiers: ds.identifiers.length }, stored: () => splitExamples(ds.train) };
     }
     default:
       throw specError(spec, `unknown kind ${JSON.stringify(kind)} (sudoku-gen, sudoku, maze-gen, official, arc)`);
   }
 }
 
-/** The parts of a training spec `w*spec + w*spec`, each with the stream seed it gets from the run's seed. */
-export function mixtureParts(spec: string, seed: number): { weight: number; spec: string; seed: number }[] {
-  return spec.split('+').map((p) => p.trim()).filter(Boolean).map((part, i) => {
-    const m = /^([\d.]+)\*(.+)$/.exec(part);
-    return { weight: m ? Number(m[1]) : 1, spec: m ? m[2]! : part, seed: seed + 7919 * i };
-  });
-}
-
 /**
- * A stored part's examples as stored, before the training augmentation (a puzzle folder, an official
- * dataset's train split, ARC's train split); undefined for a generator.
+ * A training source: one spec, or a weighted mixture `w*spec + w*spec` of specs of the same shape (part i's
+ * stream seeded with seed + 7919·i); `stored` lists its stored parts' examples as stored.
  */
-export async function storedExamples(spec: string): Promise<Example[] | undefined> {
-  const [kind = '', arg = '', ...rest] = spec.split(':');
-  switch (kind) {
-    case 'sudoku':
-      return (await openEvalSet(spec)).examples;
-    case 'official':
-      return splitExamples(await readOfficialSplit(arg, 'train'));
-    case 'arc':
-      return splitExamples((await buildArcFromSpec(spec, arg, options(spec, rest, TRAIN_OPTIONS.arc))).train);
-    default:
-      return undefined;
-  }
-}
-
-/** A training source: one spec, or a weighted mixture `w*spec + w*spec` of specs of the same shape. */
-export async function openTrainingData(spec: string, seed: number): Promise<{ source: DataSource; shape: DataShape }> {
-  const opened = await Promise.all(mixtureParts(spec, seed).map(async (p) => ({ weight: p.weight, ...(await openOne(p.spec, p.seed)) })));
+export async function openTrainingData(spec: string, seed: number): Promise<{ source: DataSource; shape: DataShape; stored: (() => Example[])[] }> {
+  const parts = spec.split('+').map((p) => p.trim()).filter(Boolean);
+  const opened = await Promise.all(
+    parts.map(async (part, i) => {
+      const m = /^([\d.]+)\*(.+)$/.exec(part);
+      return { weight: m ? Number(m[1]) : 1, ...(await openOne(m ? m[2]! : part, seed + 7919 * i)) };
+    }),
+  );
   const shape = opened[0]!.shape;
   for (const o of opened) {
     if (o.shape.seqLen !== shape.seqLen || o.shape.vocabSize !== shape.vocabSize) throw specError(spec, 'mixed sources must share seq_len and vocabulary');
   }
-  return { source: mixSources(opened, seed), shape: { ...shape, identifiers: Math.max(...opened.map((o) => o.shape.identifiers)) } };
+  return { source: mixSources(opened, seed), shape: { ...shape, identifiers: Math.max(...opened.map((o) => o.shape.identifiers)) }, stored: opened.flatMap((o) => (o.stored ? [o.stored] : [])) };
 }
 
 /**
@@ -219,7 +213,7 @@ export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalS
       const from = Number(opts.from ?? 0);
       const n = Math.min(limit, Number(opts.count ?? Infinity), puzzles.length - from);
       if (!(Number.isInteger(from) && from >= 0 && n > 0)) throw specError(spec, `from=${opts.from} leaves no puzzle of ${puzzles.length}`);
-      const examples = puzzles.slice(from, from + n).map((p, i) => ({ tokens: sudokuCodec.encode({ rows: 9, cols: 9, cells: p }), labels: sudokuCodec.encode({ rows: 9, cols: 9, cells: solutions[from + i]! }), id: 0 }));
+      const examples = sudokuExamples(puzzles.slice(from, from + n), solutions.slice(from, from + n));
       const name = arg!.replace(/\/+$/, '').split('/').pop();
       return { examples, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, description: `${name} #${from}-${from + n - 1} (${n} of ${puzzles.length})` };
     }

@@ -43,9 +43,11 @@ export interface DataPhase {
   seed: number;
 }
 
-/** The data the run trains on now (the first data is phase 0, with the run's seed). */
-export const currentData = (spec: RunSpec): DataPhase =>
-  spec.phases?.at(-1) ?? { step: 0, data: spec.data, seed: spec.training.seed };
+/** Every data phase of the run in order: the data it started on is phase 0, with the run's seed. */
+export const dataPhases = (spec: RunSpec): DataPhase[] => [{ step: 0, data: spec.data, seed: spec.training.seed }, ...(spec.phases ?? [])];
+
+/** The data the run trains on now. */
+export const currentData = (spec: RunSpec): DataPhase => dataPhases(spec).at(-1)!;
 
 /**
  * The run with `data` from `step` on. Its stream gets a seed of its own (the run's seed + step), so

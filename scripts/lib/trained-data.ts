@@ -5,8 +5,8 @@
  * stored, because the augmented copies the stream gives cannot be matched exactly.
  */
 import type { Example } from '../../model/data/source.js';
-import { mixtureParts, openTrainingData, storedExamples } from './data-spec.js';
-import { readMetrics, readRunSpec, type DataPhase } from './run-dir.js';
+import { openTrainingData } from './data-spec.js';
+import { dataPhases, readMetrics, readRunSpec, type DataPhase } from './run-dir.js';
 
 export interface TrainedPhase extends DataPhase {
   /** The phase's last optimizer step. */
@@ -19,14 +19,14 @@ export interface TrainedData {
   phases: TrainedPhase[];
   /** Where the run's weights started (--init): training that is not replayed here. */
   init?: { from: string; provenance: string };
-  /** Every example drawn, then every stored part's examples, in chunks of up to `chunk`. */
-  chunks(chunk?: number): AsyncGenerator<Example[]>;
+  /** Each phase's draws in chunks of up to `chunk`, then its stored parts' examples; `drawn` counts the draws among them. */
+  chunks(chunk?: number): AsyncGenerator<{ examples: Example[]; drawn: number }>;
 }
 
 export async function trainedData(runDir: string): Promise<TrainedData> {
   const spec = await readRunSpec(runDir);
   const last = Math.max(0, ...(await readMetrics(runDir)).filter((m) => m.type === 'train').map((m) => m.step));
-  const starts: DataPhase[] = [{ step: 0, data: spec.data, seed: spec.training.seed }, ...(spec.phases ?? [])];
+  const starts = dataPhases(spec);
   const phases = starts
     .map((p, i) => {
       const end = Math.min(last, starts[i + 1]?.step ?? last);
@@ -38,12 +38,12 @@ export async function trainedData(runDir: string): Promise<TrainedData> {
     ...(spec.init ? { init: spec.init } : {}),
     async *chunks(chunk = 1000) {
       for (const p of phases) {
-        const { source } = await openTrainingData(p.data, p.seed);
-        for (let done = 0; done < p.draws; done += chunk) yield source.next(Math.min(chunk, p.draws - done));
-        for (const part of mixtureParts(p.data, p.seed)) {
-          const stored = await storedExamples(part.spec);
-          if (stored) yield stored;
+        const { source, stored } = await openTrainingData(p.data, p.seed);
+        for (let done = 0; done < p.draws; done += chunk) {
+          const examples = source.next(Math.min(chunk, p.draws - done));
+          yield { examples, drawn: examples.length };
         }
+        for (const examples of stored) yield { examples: examples(), drawn: 0 };
       }
     },
   };

@@ -6,7 +6,6 @@ import { openTrainingData } from '../../scripts/lib/data-spec.js';
 import { loadCheckpoint } from '../../scripts/lib/run-dir.js';
 import { cli } from '../helpers/cli.js';
 
-
 const scratch = mkdtempSync(join(tmpdir(), 'trm-train-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
