@@ -2,12 +2,14 @@
  * npm run overlap -- --run <run dir> [--run <dir> ...] --data <eval spec> [--data <spec> ...]
  *
  * Were any of these evaluation puzzles trained on? Replays what each run drew (scripts/lib/trained-data.ts)
- * and matches every drawn or stored example's input tokens exactly against the sets'. Exit 0 when none
- * was, 3 when some were (listed), 2 on bad input.
+ * and matches every drawn or stored example's input against the sets': the same tokens, or the same puzzle
+ * up to the task's augmentation (scripts/lib/equivalence.ts). Exit 0 when none was, 3 when some were
+ * (listed), 2 on bad input.
  */
 import { setImmediate } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
 import { openEvalSet } from './lib/data-spec.js';
+import { equivalenceFor } from './lib/equivalence.js';
 import { trainedData } from './lib/trained-data.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
@@ -18,27 +20,29 @@ const USAGE = `usage: npm run overlap -- --run <run dir> [--run <dir> ...] --dat
   --data <spec>   an evaluation set, as npm run eval takes it
 
 Replays each run's data streams (a full batch per step, as the trainer draws them) and its stored puzzle
-files as stored, then counts the evaluation puzzles whose input is exactly one of them. Generated
-streams are regenerated, so a check costs about as much generation as the training did. Augmented
-copies of a stored puzzle are not matched: the stored puzzle itself is.`;
-
-const key = (tokens: Int32Array) => tokens.join(',');
+files, then counts the evaluation puzzles whose input is one of them: the same tokens, or the same puzzle
+under the task's augmentation (Sudoku: a shuffle of rows, columns, bands, stacks, digits, transpose;
+Maze: a rotation or reflection). Generated streams are regenerated, so a check costs about as much
+generation as the training did.`;
 
 async function main(): Promise<number> {
   const o = parseOptions({ options: { run: { type: 'string', multiple: true }, data: { type: 'string', multiple: true }, help: { type: 'boolean' } } }).values;
   if (o.help) return console.log(USAGE), 0;
   if (!o.run?.length || !o.data?.length) throw new UsageError('--run and --data are required');
 
-  // Each held-out input → the sets and positions that hold it.
   const sets = await Promise.all(o.data.map((spec) => openEvalSet(spec)));
-  const held = new Map<string, { set: number; index: number }[]>();
-  sets.forEach((s, set) => s.examples.forEach((e, index) => {
-    const k = key(e.tokens);
-    held.set(k, [...(held.get(k) ?? []), { set, index }]);
+  const tasks = [...new Set(sets.map((s) => `${s.shape.task} (sequence ${s.shape.seqLen})`))];
+  if (tasks.length > 1) throw new UsageError(`the --data sets are of different tasks (${tasks.join(', ')}): check them in separate runs`);
+  const match = equivalenceFor(sets[0]!.shape.task, sets[0]!.shape.seqLen);
+  // Each held-out input's key → the inputs with that key, and the sets and positions that hold them.
+  const held = new Map<string, { tokens: Int32Array; set: number; index: number }[]>();
+  sets.forEach((s, set) => s.examples.forEach(({ tokens }, index) => {
+    const k = match.key(tokens);
+    held.set(k, [...(held.get(k) ?? []), { tokens, set, index }]);
   }));
-  console.log(`held out  ${held.size.toLocaleString('en')} distinct puzzles in ${sets.length} set${sets.length > 1 ? 's' : ''}`);
+  console.log(`held out  ${sets.reduce((n, s) => n + s.examples.length, 0).toLocaleString('en')} puzzles in ${sets.length} set${sets.length > 1 ? 's' : ''}; equivalent: ${match.what}`);
 
-  const hits = sets.map(() => new Set<number>());
+  const same = sets.map(() => new Set<number>()), equivalent = sets.map(() => new Set<number>());
   for (const dir of o.run) {
     const run = await trainedData(dir);
     for (const p of run.phases) console.log(`run       ${dir}: steps ${(p.step + 1).toLocaleString('en')}-${p.end.toLocaleString('en')} on ${p.data} (seed ${p.seed}), ${p.draws.toLocaleString('en')} examples drawn`);
@@ -48,20 +52,29 @@ async function main(): Promise<number> {
     bar.start(total, 0);
     let drawn = 0;
     for await (const chunk of run.chunks()) {
-      for (const e of chunk.examples) for (const h of held.get(key(e.tokens)) ?? []) hits[h.set]!.add(h.index);
+      for (const { tokens } of chunk.examples) {
+        for (const h of held.get(match.key(tokens)) ?? []) {
+          if (same[h.set]!.has(h.index)) continue;
+          if (tokens.every((t, i) => t === h.tokens[i])) same[h.set]!.add(h.index), equivalent[h.set]!.delete(h.index);
+          else if (!equivalent[h.set]!.has(h.index) && match.equivalent(tokens, h.tokens)) equivalent[h.set]!.add(h.index);
+        }
+      }
       bar.update((drawn += chunk.drawn));
       await setImmediate(); // the bar draws on a timer when the output is not a terminal
     }
     bar.stop();
   }
 
-  console.log('\nset                                                           n  trained on');
+  const list = (found: Set<number>) => {
+    const sorted = [...found].sort((a, b) => a - b);
+    return sorted.length ? `#${sorted.slice(0, 10).join(', #')}${sorted.length > 10 ? ', …' : ''}` : '';
+  };
+  console.log(`\n${'set'.padEnd(60)} ${'n'.padStart(5)} ${'same'.padStart(6)} ${'equivalent'.padStart(11)}`);
   sets.forEach((s, i) => {
-    const found = [...hits[i]!].sort((a, b) => a - b);
-    const which = found.length ? `  (#${found.slice(0, 10).join(', #')}${found.length > 10 ? ', …' : ''})` : '';
-    console.log(`${s.description.slice(0, 60).padEnd(60)} ${String(s.examples.length).padStart(5)}  ${String(found.length).padStart(10)}${which}`);
+    const which = [same[i]!.size ? `same ${list(same[i]!)}` : '', equivalent[i]!.size ? `equivalent ${list(equivalent[i]!)}` : ''].filter(Boolean).join('; ');
+    console.log(`${s.description.slice(0, 60).padEnd(60)} ${String(s.examples.length).padStart(5)} ${String(same[i]!.size).padStart(6)} ${String(equivalent[i]!.size).padStart(11)}${which ? `  (${which})` : ''}`);
   });
-  return hits.some((h) => h.size) ? 3 : 0;
+  return [...same, ...equivalent].some((h) => h.size) ? 3 : 0;
 }
 
 runCli('overlap', USAGE, main);
