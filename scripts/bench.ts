@@ -113,11 +113,12 @@ async function main(): Promise<void> {
       // ("Aborted()" in tfjs-backend-wasm's malloc) after the inference sections; see BENCHMARKS.md.
       packages.map((p) => ({ name: `default ${p.task} preset`, config: p.model.config, batch: 32 }));
   for (const c of trainCases) {
-    for (const w of [...new Set([1, workers])]) {
+    const layouts: [number, boolean][] = [[1, false], [1, true], ...(workers > 1 ? [[workers, true] as [number, boolean]] : [])];
+    for (const [w, threads] of layouts) {
       // 7 steps: with 3, one slow 1-worker step (4.2-6.2 s in one run) moved the speed-up ratio by half.
-      const row = await benchTraining(c.name, c.config, c.batch, w, quick ? 1 : 7);
+      const row = await benchTraining(c.name, c.config, c.batch, w, threads, quick ? 1 : 7);
       training.push(row);
-      console.log(`  train ${row.model} B=${row.batch} workers=${row.workers}: ${row.msPerStep.median.toFixed(0)} ms/step · ${row.samplesPerSecond.toFixed(1)} sample-steps/s · ${row.gflops.toFixed(1)} GFLOP/s`);
+      console.log(`  train ${row.model} B=${row.batch} ${workerLabel(row)}: ${row.msPerStep.median.toFixed(0)} ms/step · ${row.samplesPerSecond.toFixed(1)} sample-steps/s · ${row.gflops.toFixed(1)} GFLOP/s`);
     }
   }
 
@@ -166,6 +167,17 @@ function againstPytorch(inference: InferenceRow[]): string[] {
   ];
 }
 
+const workerLabel = (r: TrainingRow) => (r.threads ? `${r.workers} thread${r.workers > 1 ? 's' : ''}` : '1, in process');
+
+/** Each model's N-thread over 1-thread speed-up, from the median steps of this run. */
+function speedUps(rows: TrainingRow[]): string[] {
+  return [...new Set(rows.map((r) => r.model))].flatMap((model) => {
+    const threaded = rows.filter((r) => r.model === model && r.threads).sort((a, b) => a.workers - b.workers);
+    const [one, many] = [threaded[0], threaded.at(-1)];
+    return one && many && many.workers > one.workers ? [`${model}: ${many.workers} threads ÷ 1 thread = **${(one.msPerStep.median / many.msPerStep.median).toFixed(2)}×**`] : [];
+  });
+}
+
 function markdown(r: { machine: Record<string, unknown>; command: string; ceiling: Ceiling; ceilings: number[]; inference: InferenceRow[]; training: TrainingRow[]; edge: EdgeReport }): string {
   const f = (v: number, d = 1) => v.toFixed(d);
   const lines = [
@@ -187,7 +199,9 @@ function markdown(r: { machine: Record<string, unknown>; command: string; ceilin
     '',
     '| model | batch | workers | median ms/step | min–max | sample-steps/s | GFLOP/s | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|',
-    ...r.training.map((x) => `| ${x.model} | ${x.batch} | ${x.workers} | ${f(x.msPerStep.median, 0)} | ${f(x.msPerStep.min, 0)}–${f(x.msPerStep.max, 0)} | ${f(x.samplesPerSecond)} | ${f(x.gflops)} | ${x.peakRssMb} |`),
+    ...r.training.map((x) => `| ${x.model} | ${x.batch} | ${workerLabel(x)} | ${f(x.msPerStep.median, 0)} | ${f(x.msPerStep.min, 0)}–${f(x.msPerStep.max, 0)} | ${f(x.samplesPerSecond)} | ${f(x.gflops)} | ${x.peakRssMb} |`),
+    '',
+    `Speed-up (threaded rows: same code, only the thread count differs): ${speedUps(r.training).join(' · ') || '—'}`,
     '',
     '### Edge (POST /v1/solve through `wrangler dev` on loopback)',
     '',

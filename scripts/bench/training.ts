@@ -1,4 +1,9 @@
-/** Training throughput: one optimizer step of the official recipe, with 1 and N worker threads. */
+/**
+ * Training throughput: one optimizer step of the official recipe, in this process (what `--workers 1`
+ * runs) and data-parallel over 1 and N worker threads. The speed-up compares the threaded rows, which
+ * differ only in the thread count; the in-process row shares this process's wasm heap with whatever
+ * the bench ran before it.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrmConfig } from '../../model/index.js';
 import { flopsPerTrainStep } from '../../model/cost.js';
@@ -13,6 +18,8 @@ import { gflops, memory, time, type Stats } from './measure.js';
 export interface TrainingRow {
   model: string;
   workers: number;
+  /** Replicas in worker threads; false: the trainer computes in this process. */
+  threads: boolean;
   batch: number;
   msPerStep: Stats;
   /** Sample-steps per second (every slot of the batch does one supervision step per optimizer step). */
@@ -35,17 +42,17 @@ function syntheticSource(config: TrmConfig): DataSource {
   };
 }
 
-export async function benchTraining(name: string, config: TrmConfig, batch: number, workers: number, runs: number): Promise<TrainingRow> {
+export async function benchTraining(name: string, config: TrmConfig, batch: number, workers: number, threads: boolean, runs: number): Promise<TrainingRow> {
   const weights = initWeights(config, 1);
   const trainer = await createTrainer({
     config,
     weights,
     hyper: validateHyper({ global_batch_size: batch, lr_warmup_steps: 1, seed: 1 }),
     source: syntheticSource(config),
-    ...(workers > 1 ? { replicas: workerReplicas(workers) } : {}),
+    ...(threads ? { replicas: workerReplicas(workers) } : {}),
   });
   tf.dispose(weightTensors(weights));
   const ms = await time(async () => void (await trainer.trainStep()), runs, 1);
   await trainer.dispose();
-  return { model: name, workers, batch, msPerStep: ms, samplesPerSecond: (batch / ms.median) * 1000, gflops: gflops(flopsPerTrainStep(config) * batch, ms.median), peakRssMb: memory().peakRssMb };
+  return { model: name, workers, threads, batch, msPerStep: ms, samplesPerSecond: (batch / ms.median) * 1000, gflops: gflops(flopsPerTrainStep(config) * batch, ms.median), peakRssMb: memory().peakRssMb };
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -18,9 +18,12 @@ describe('npm run bench -- --quick', () => {
       expect(report.ceiling.gflops).toBe(Math.max(...report.ceilings));
       expect(new Set(report.inference.map((r: { backend: string }) => r.backend))).toEqual(new Set(['wasm', 'cpu']));
       expect(new Set(report.inference.map((r: { what: string }) => r.what))).toEqual(new Set(['application', 'step', 'solve']));
-      expect(report.training.map((r: { workers: number }) => r.workers)).toContain(1);
+      // In process, one worker thread, and one thread per core (the CI machines have 2 cores).
+      expect(report.training.map((r: { workers: number; threads: boolean }) => `${r.workers}/${r.threads}`)).toEqual(['1/false', '1/true', `${availableParallelism()}/true`]);
       expect(report.edge.rows.map((r: { task: string; halt: string }) => `${r.task}/${r.halt}`)).toEqual(['sudoku/q', 'sudoku/never', 'maze/q', 'maze/never']);
-      expect(readFileSync(join(dir, 'b.md'), 'utf8')).toMatch(/\| model \| backend \| batch \| unit \|/);
+      const md = readFileSync(join(dir, 'b.md'), 'utf8');
+      expect(md).toMatch(/\| model \| backend \| batch \| unit \|/);
+      expect(md).toMatch(/Speed-up \(threaded rows.*\): sudoku-mlp-cpu: \d+ threads ÷ 1 thread = \*\*\d+\.\d\d×\*\*/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
