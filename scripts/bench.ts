@@ -113,7 +113,8 @@ async function main(): Promise<void> {
       // ("Aborted()" in tfjs-backend-wasm's malloc) after the inference sections; see BENCHMARKS.md.
       packages.map((p) => ({ name: `default ${p.task} preset`, config: p.model.config, batch: 32 }));
   for (const c of trainCases) {
-    const layouts: [number, boolean][] = [[1, false], [1, true], ...(workers > 1 ? [[workers, true] as [number, boolean]] : [])];
+    const layouts: [number, boolean][] = [[1, false], [1, true]];
+    if (workers > 1) layouts.push([workers, true]);
     for (const [w, threads] of layouts) {
       // 7 steps: with 3, one slow 1-worker step (4.2-6.2 s in one run) moved the speed-up ratio by half.
       const row = await benchTraining(c.name, c.config, c.batch, w, threads, quick ? 1 : 7);

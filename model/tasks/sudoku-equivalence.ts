@@ -5,6 +5,7 @@
  * public collections, so an exact string match misses such copies. An invariant buckets candidates
  * cheaply; a pruned search over the 2·6⁸ geometric shuffles confirms a match.
  */
+import { createGrid, dihedral } from './grid.js';
 import type { SudokuShuffle } from './sudoku.js';
 
 const N = 9;
@@ -15,23 +16,17 @@ const N = 9;
  * them), its box's count and how often its digit is given; the sorted list of these.
  */
 export function sudokuInvariant(cells: ArrayLike<number>): string {
-  const row = new Array<number>(N).fill(0), col = [...row], box = [...row], band = [0, 0, 0], stack = [0, 0, 0];
-  const digit = new Array<number>(N + 1).fill(0);
-  for (let i = 0; i < 81; i++) {
-    const v = cells[i]!;
-    if (!v) continue;
-    const r = Math.floor(i / N), c = i % N;
-    row[r]!++, col[c]!++, box[Math.floor(r / 3) * 3 + Math.floor(c / 3)]!++, band[Math.floor(r / 3)]!++, stack[Math.floor(c / 3)]!++, digit[v]!++;
-  }
-  const features: number[] = [];
-  for (let i = 0; i < 81; i++) {
-    const v = cells[i]!;
-    if (!v) continue;
-    const r = Math.floor(i / N), c = i % N;
-    const a = row[r]! * 100 + band[Math.floor(r / 3)]!, b = col[c]! * 100 + stack[Math.floor(c / 3)]!;
-    features.push(((Math.min(a, b) * 10_000 + Math.max(a, b)) * 10 + box[Math.floor(r / 3) * 3 + Math.floor(c / 3)]!) * 100 + digit[v]!);
-  }
-  return features.sort((x, y) => x - y).join(',');
+  const given = Array.from({ length: 81 }, (_, i) => ({ r: Math.floor(i / N), c: i % N, v: cells[i]! })).filter((g) => g.v);
+  const row = new Array<number>(N).fill(0), col = [...row], box = [...row], band = [0, 0, 0], stack = [0, 0, 0], digit = [0, ...row];
+  const boxOf = (r: number, c: number) => Math.floor(r / 3) * 3 + Math.floor(c / 3);
+  for (const { r, c, v } of given) row[r]!++, col[c]!++, box[boxOf(r, c)]!++, band[Math.floor(r / 3)]!++, stack[Math.floor(c / 3)]!++, digit[v]!++;
+  return given
+    .map(({ r, c, v }) => {
+      const a = row[r]! * 100 + band[Math.floor(r / 3)]!, b = col[c]! * 100 + stack[Math.floor(c / 3)]!;
+      return ((Math.min(a, b) * 10_000 + Math.max(a, b)) * 10 + box[boxOf(r, c)]!) * 100 + digit[v]!;
+    })
+    .sort((x, y) => x - y)
+    .join(',');
 }
 
 /**
@@ -42,7 +37,7 @@ export function sudokuInvariant(cells: ArrayLike<number>): string {
 export function findSudokuShuffle(a: ArrayLike<number>, b: ArrayLike<number>): SudokuShuffle | undefined {
   const bRows = lineCounts(b, true), bCols = lineCounts(b, false);
   for (const transpose of [false, true]) {
-    const src = transpose ? Array.from({ length: 81 }, (_, i) => a[(i % N) * N + Math.floor(i / N)]!) : Array.from(a);
+    const src = Array.from(transpose ? dihedral(createGrid(N, N, Uint8Array.from(a)), 6).cells : a); // 6: the transpose
     const sRows = lineCounts(src, true), sCols = lineCounts(src, false);
     if ([...sRows].sort().join() !== [...bRows].sort().join() || [...sCols].sort().join() !== [...bCols].sort().join()) continue;
     for (const rowOrder of orders(sRows, bRows)) {

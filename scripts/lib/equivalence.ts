@@ -5,6 +5,7 @@
  */
 import { createGrid, dihedral, type DihedralId } from '../../model/tasks/grid.js';
 import { findSudokuShuffle, sudokuInvariant } from '../../model/tasks/sudoku-equivalence.js';
+import { sudokuCodec } from '../../model/tasks/sudoku.js';
 import type { TaskName } from '../../model/index.js';
 
 export interface Equivalence {
@@ -16,7 +17,7 @@ export interface Equivalence {
 }
 
 const exact = (tokens: Int32Array) => tokens.join(',');
-const sudokuCells = (tokens: Int32Array) => Uint8Array.from(tokens, (t) => t - 1); // token = value + 1
+const sudokuCells = (tokens: Int32Array) => sudokuCodec.decode(tokens, createGrid(9, 9)).cells;
 
 export function equivalenceFor(task: TaskName | 'other', seqLen: number): Equivalence {
   if (task === 'sudoku') {
