@@ -16,14 +16,18 @@ const N = 9;
  * them), its box's count and how often its digit is given; the sorted list of these.
  */
 export function sudokuInvariant(cells: ArrayLike<number>): string {
-  const given = Array.from({ length: 81 }, (_, i) => ({ r: Math.floor(i / N), c: i % N, v: cells[i]! })).filter((g) => g.v);
-  const row = new Array<number>(N).fill(0), col = [...row], box = [...row], band = [0, 0, 0], stack = [0, 0, 0], digit = [0, ...row];
-  const boxOf = (r: number, c: number) => Math.floor(r / 3) * 3 + Math.floor(c / 3);
-  for (const { r, c, v } of given) row[r]!++, col[c]!++, box[boxOf(r, c)]!++, band[Math.floor(r / 3)]!++, stack[Math.floor(c / 3)]!++, digit[v]!++;
+  // Each given with its row, column, band, stack and box, found once.
+  const given = Array.from({ length: 81 }, (_, i) => {
+    const r = Math.floor(i / N), c = i % N, band = Math.floor(r / 3), stack = Math.floor(c / 3);
+    return { r, c, band, stack, box: band * 3 + stack, v: cells[i]! };
+  }).filter((g) => g.v);
+  const count = (n: number) => new Array<number>(n).fill(0);
+  const [rows, cols, boxes, bands, stacks, digits] = [count(N), count(N), count(N), count(3), count(3), count(N + 1)];
+  for (const g of given) rows[g.r]!++, cols[g.c]!++, boxes[g.box]!++, bands[g.band]!++, stacks[g.stack]!++, digits[g.v]!++;
   return given
-    .map(({ r, c, v }) => {
-      const a = row[r]! * 100 + band[Math.floor(r / 3)]!, b = col[c]! * 100 + stack[Math.floor(c / 3)]!;
-      return ((Math.min(a, b) * 10_000 + Math.max(a, b)) * 10 + box[boxOf(r, c)]!) * 100 + digit[v]!;
+    .map((g) => {
+      const a = rows[g.r]! * 100 + bands[g.band]!, b = cols[g.c]! * 100 + stacks[g.stack]!;
+      return ((Math.min(a, b) * 10_000 + Math.max(a, b)) * 10 + boxes[g.box]!) * 100 + digits[g.v]!;
     })
     .sort((x, y) => x - y)
     .join(',');
