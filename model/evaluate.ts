@@ -36,6 +36,9 @@ export interface EvaluationResult {
   qHaltAccuracy: number;
   /** With `verify`: fraction of final answers the task accepts (Maze: any shortest path, not only the label's). */
   validAccuracy?: number;
+  /** One character per example, in order: '1' when it is exactly right after its last step, else '0'. Lets two
+   * models be compared puzzle by puzzle (a paired test) instead of by totals. */
+  solved: string;
   seconds: number;
 }
 
@@ -55,7 +58,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
   const batchSize = options.batchSize ?? 16;
   const maxSteps = options.maxSteps ?? trm.config.halt_max_steps;
   const exactByStep = new Array<number>(maxSteps).fill(0);
-  let exact = 0, token = 0, steps = 0, confidence = 0, qRight = 0, valid = 0;
+  let exact = 0, token = 0, steps = 0, confidence = 0, qRight = 0, valid = 0, solved = '';
   const S = trm.config.seq_len;
 
   for (let from = 0; from < examples.length; from += batchSize) {
@@ -78,6 +81,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
     current.forEach((c, i) => {
       options.onPrediction?.(batch[i]!, c.predictions, c.q);
       exact += c.correct ? 1 : 0;
+      solved += c.correct ? '1' : '0';
       valid += options.verify?.(batch[i]!.tokens, c.predictions) ? 1 : 0;
       token += c.labelled ? c.right / c.labelled : 1;
       steps += c.steps;
@@ -97,6 +101,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
     meanConfidence: confidence / n,
     qHaltAccuracy: qRight / n,
     ...(options.verify ? { validAccuracy: valid / n } : {}),
+    solved,
     seconds: (performance.now() - started) / 1000,
   };
 }

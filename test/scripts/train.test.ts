@@ -39,6 +39,8 @@ describe('npm run train', () => {
     expect(ev.code, ev.err).toBe(0);
     const [result] = JSON.parse(readFileSync(join(scratch, 'eval.json'), 'utf8')).results;
     expect(result.exactAccuracy).toBeCloseTo(evals[1].exactAccuracy, 10);
+    expect(result.solved).toMatch(/^[01]{64}$/); // per puzzle, in order: what npm run compare pairs
+    expect(result.solved.replace(/0/g, '').length / 64).toBe(result.exactAccuracy);
     // These puzzles have one solution each, so an answer is valid exactly when it is the label.
     expect(evals[1].validAccuracy).toBe(evals[1].exactAccuracy);
     expect(result.validAccuracy).toBe(result.exactAccuracy);

@@ -1,0 +1,77 @@
+/**
+ * npm run compare -- <a.json> <b.json>
+ *
+ * Two `npm run eval -- --json` reports, puzzle by puzzle: for every set both evaluated, how many puzzles
+ * each solved, how many only one of them did, and McNemar's exact p-value for the difference (a paired
+ * test: the same puzzles, so their difficulty cancels). Exit 0, or 2 on bad input.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { TrmError } from '../model/errors.js';
+import { mcnemarExact, pair, type Paired } from './lib/paired-test.js';
+import { parseOptions, runCli, UsageError } from './lib/cli.js';
+
+const USAGE = `usage: npm run compare -- <a.json> <b.json>
+
+  <a.json> <b.json>   reports written by npm run eval -- --json (e.g. the shipped package's and a candidate's)
+
+Sets are matched by their description (same source, range and count). For each, and for all matched
+sets together: puzzles solved by A, by B, by both, by only one, and the two-sided exact McNemar p-value.`;
+
+const reportSchema = z.object({
+  model: z.string(),
+  quantization: z.string().optional(),
+  halt: z.string(),
+  results: z.array(z.object({ data: z.string(), count: z.number().int().min(0), solved: z.string().regex(/^[01]*$/).optional() })).min(1),
+});
+type Report = z.infer<typeof reportSchema>;
+
+async function readReport(file: string): Promise<Report> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new TrmError('invalid_data', `${file}: not a readable JSON file (${(e as Error).message})`);
+  }
+  const r = reportSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new TrmError('invalid_data', `${file}: not an npm run eval report (${issue.path.join('.') || 'top level'}: ${issue.message})`);
+  }
+  for (const set of r.data.results) {
+    if (set.solved === undefined) throw new TrmError('invalid_data', `${file}: ${set.data} has no per-example results (the report predates them): run npm run eval again`);
+    if (set.solved.length !== set.count) throw new TrmError('invalid_data', `${file}: ${set.data}: ${set.solved.length} per-example results for ${set.count} examples`);
+  }
+  return r.data;
+}
+
+async function main(): Promise<number> {
+  const { values: o, positionals } = parseOptions({ options: { help: { type: 'boolean' } }, allowPositionals: true });
+  if (o.help) return console.log(USAGE), 0;
+  if (positionals.length !== 2) throw new UsageError(`two reports are needed, got ${positionals.length}`);
+  const [fileA, fileB] = positionals as [string, string];
+  const [a, b] = await Promise.all([readReport(fileA), readReport(fileB)]);
+  const inB = new Map(b.results.map((r) => [r.data, r]));
+  const rows: (Paired & { data: string; count: number })[] = [];
+  for (const x of a.results) {
+    const y = inB.get(x.data);
+    if (y) rows.push({ data: x.data, count: x.count, ...pair(x.solved!, y.solved!) });
+  }
+  if (!rows.length) throw new TrmError('invalid_data', `no set is in both reports (A: ${a.results.map((r) => r.data).join('; ')} · B: ${b.results.map((r) => r.data).join('; ')})`);
+
+  const describe = (r: Report) => `${r.model} (${r.quantization ?? 'fp32'}, halt ${r.halt})`;
+  console.log(`A  ${fileA}: ${describe(a)}\nB  ${fileB}: ${describe(b)}\n`);
+  console.log(`${'set'.padEnd(60)}      n      A      B   both  only A  only B  p (McNemar)`);
+  const line = (label: string, r: Paired & { count: number }) =>
+    console.log(`${label.slice(0, 60).padEnd(60)} ${[r.count, r.both + r.onlyA, r.both + r.onlyB, r.both].map((v) => String(v).padStart(6)).join(' ')}  ${String(r.onlyA).padStart(6)}  ${String(r.onlyB).padStart(6)}  ${mcnemarExact(r.onlyA, r.onlyB).toPrecision(2).padStart(11)}`);
+  for (const r of rows) line(r.data, r);
+  if (rows.length > 1) {
+    const sum = (k: 'count' | keyof Paired) => rows.reduce((s, r) => s + r[k], 0);
+    line(`all ${rows.length} sets`, { count: sum('count'), both: sum('both'), onlyA: sum('onlyA'), onlyB: sum('onlyB'), neither: sum('neither') });
+  }
+  const unmatched = [...a.results.filter((r) => !inB.has(r.data)).map((r) => `A: ${r.data}`), ...b.results.filter((r) => !a.results.some((x) => x.data === r.data)).map((r) => `B: ${r.data}`)];
+  if (unmatched.length) console.log(`\nnot in both, not compared: ${unmatched.join(' · ')}`);
+  return 0;
+}
+
+runCli('compare', USAGE, main);
