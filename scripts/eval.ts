@@ -25,7 +25,7 @@ const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <sp
   --halt never|q      never: all steps, the official evaluation (default); q: stop once q_halt > 0
   --max-steps <n>     supervision steps (default: the model's halt_max_steps)
   --batch <n>         puzzles per forward pass (default 32)
-  --json <file>       write the results as JSON`;
+  --json <file>       write the results as JSON, with which examples were solved (for npm run compare)`;
 
 async function main(): Promise<number> {
   const o = parseOptions({
