@@ -5,9 +5,8 @@
  * each solved, how many only one of them did, and McNemar's exact p-value for the difference (a paired
  * test: the same puzzles, so their difficulty cancels). Exit 0, or 2 on bad input.
  */
-import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { TrmError } from '../model/errors.js';
+import { readEvalReport, type EvalReport } from './lib/eval-report.js';
 import { mcnemarExact, pair, type Paired } from './lib/paired-test.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
@@ -18,31 +17,12 @@ const USAGE = `usage: npm run compare -- <a.json> <b.json>
 Sets are matched by their description (same source, range and count). For each, and for all matched
 sets together: puzzles solved by A, by B, by both, by only one, and the two-sided exact McNemar p-value.`;
 
-const reportSchema = z.object({
-  model: z.string(),
-  quantization: z.string().optional(),
-  halt: z.string(),
-  results: z.array(z.object({ data: z.string(), count: z.number().int().min(0), solved: z.string().regex(/^[01]*$/).optional() })).min(1),
-});
-type Report = z.infer<typeof reportSchema>;
-
-async function readReport(file: string): Promise<Report> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new TrmError('invalid_data', `${file}: not a readable JSON file (${(e as Error).message})`);
-  }
-  const r = reportSchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new TrmError('invalid_data', `${file}: not an npm run eval report (${issue.path.join('.') || 'top level'}: ${issue.message})`);
-  }
-  for (const set of r.data.results) {
-    if (set.solved === undefined) throw new TrmError('invalid_data', `${file}: ${set.data} has no per-example results (the report predates them): run npm run eval again`);
-    if (set.solved.length !== set.count) throw new TrmError('invalid_data', `${file}: ${set.data}: ${set.solved.length} per-example results for ${set.count} examples`);
-  }
-  return r.data;
+/** Both reports with per-example results, which the pairing needs. */
+async function readPaired(file: string): Promise<EvalReport> {
+  const report = await readEvalReport(file);
+  const old = report.results.find((set) => set.solved === undefined);
+  if (old) throw new TrmError('invalid_data', `${file}: ${old.data} has no per-example results (the report predates them): run npm run eval again`);
+  return report;
 }
 
 async function main(): Promise<number> {
@@ -50,7 +30,8 @@ async function main(): Promise<number> {
   if (o.help) return console.log(USAGE), 0;
   if (positionals.length !== 2) throw new UsageError(`two reports are needed, got ${positionals.length}`);
   const [fileA, fileB] = positionals as [string, string];
-  const [a, b] = await Promise.all([readReport(fileA), readReport(fileB)]);
+  const [a, b] = await Promise.all([readPaired(fileA), readPaired(fileB)]);
+  const inA = new Set(a.results.map((r) => r.data));
   const inB = new Map(b.results.map((r) => [r.data, r]));
   const rows: (Paired & { data: string; count: number })[] = [];
   for (const x of a.results) {
@@ -59,7 +40,7 @@ async function main(): Promise<number> {
   }
   if (!rows.length) throw new TrmError('invalid_data', `no set is in both reports (A: ${a.results.map((r) => r.data).join('; ')} · B: ${b.results.map((r) => r.data).join('; ')})`);
 
-  const describe = (r: Report) => `${r.model} (${r.quantization ?? 'fp32'}, halt ${r.halt})`;
+  const describe = (r: EvalReport) => `${r.model} (${r.quantization ?? 'fp32'}, halt ${r.halt})`;
   console.log(`A  ${fileA}: ${describe(a)}\nB  ${fileB}: ${describe(b)}\n`);
   console.log(`${'set'.padEnd(60)}      n      A      B   both  only A  only B  p (McNemar)`);
   const line = (label: string, r: Paired & { count: number }) =>
@@ -69,7 +50,7 @@ async function main(): Promise<number> {
     const sum = (k: 'count' | keyof Paired) => rows.reduce((s, r) => s + r[k], 0);
     line(`all ${rows.length} sets`, { count: sum('count'), both: sum('both'), onlyA: sum('onlyA'), onlyB: sum('onlyB'), neither: sum('neither') });
   }
-  const unmatched = [...a.results.filter((r) => !inB.has(r.data)).map((r) => `A: ${r.data}`), ...b.results.filter((r) => !a.results.some((x) => x.data === r.data)).map((r) => `B: ${r.data}`)];
+  const unmatched = [...a.results.filter((r) => !inB.has(r.data)).map((r) => `A: ${r.data}`), ...b.results.filter((r) => !inA.has(r.data)).map((r) => `B: ${r.data}`)];
   if (unmatched.length) console.log(`\nnot in both, not compared: ${unmatched.join(' · ')}`);
   return 0;
 }

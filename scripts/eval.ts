@@ -12,6 +12,7 @@ import { evaluate, type EvaluationResult } from '../model/evaluate.js';
 import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
 import { initBackend, loadModelFromPath } from '../model/runtime/node.js';
 import { answerChecker, openEvalSet } from './lib/data-spec.js';
+import type { EvalReport } from './lib/eval-report.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <spec> [--data <spec> ...] [options]
@@ -84,7 +85,8 @@ async function main(): Promise<number> {
     if (r.arc) console.log(`  ARC voting (per-evaluation votes): ${Object.entries(r.arc).map(([k, v]) => `pass@${k} ${pct(v)}`).join(' · ')}`);
   }
   const quantization = 'metadata' in model ? model.metadata.quantization : 'fp32';
-  if (o.json) await writeFile(o.json, JSON.stringify({ model: model.source.name, quantization, config: model.config, halt: o.halt, results }, null, 2));
+  const report = { model: model.source.name, quantization, config: model.config, halt: o.halt, results };
+  if (o.json) await writeFile(o.json, JSON.stringify(report satisfies EvalReport, null, 2));
   return 0;
 }
 

@@ -11,6 +11,7 @@ import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
 import type { CardEvaluation } from '../model/pack/card.js';
 import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
 import { describeData, readMetrics, readRunSpec } from './lib/run-dir.js';
+import { readEvalReport } from './lib/eval-report.js';
 import { savePackage } from './lib/package.js';
 import { runCurvesSvg } from './lib/training-chart.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
   const computeMs = train.reduce((s, m) => s + (m.ms ?? 0), 0);
   const evaluations: CardEvaluation[] = [];
   for (const file of o.evals ?? []) {
-    const report = JSON.parse(await readFile(file, 'utf8')) as { halt: string; quantization?: string; results: (CardEvaluation & { data: string })[] };
+    const report = await readEvalReport(file);
     for (const r of report.results) evaluations.push({ data: r.data, count: r.count, halt: report.halt, exactAccuracy: r.exactAccuracy, tokenAccuracy: r.tokenAccuracy, validAccuracy: r.validAccuracy, meanSteps: r.meanSteps, ...(report.quantization ? { quantization: report.quantization } : {}) });
   }
 

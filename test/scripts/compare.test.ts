@@ -40,7 +40,7 @@ describe('paired test', () => {
 
 describe('npm run compare', () => {
   const report = (file: string, model: string, sets: [string, string][]) => {
-    writeFileSync(join(scratch, file), JSON.stringify({ model, quantization: 'int8', halt: 'never', results: sets.map(([data, solved]) => ({ data, count: solved.length, exactAccuracy: 0, solved })) }));
+    writeFileSync(join(scratch, file), JSON.stringify({ model, quantization: 'int8', halt: 'never', results: sets.map(([data, solved]) => ({ data, count: solved.length, exactAccuracy: 0, tokenAccuracy: 0, meanSteps: 8, solved })) }));
     return join(scratch, file);
   };
 
@@ -64,7 +64,7 @@ describe('npm run compare', () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/nope\.json: not a readable JSON file/);
     const old = join(scratch, 'old.json');
-    writeFileSync(old, JSON.stringify({ model: 'm', halt: 'never', results: [{ data: 'set one', count: 2, exactAccuracy: 0.5 }] }));
+    writeFileSync(old, JSON.stringify({ model: 'm', halt: 'never', results: [{ data: 'set one', count: 2, exactAccuracy: 0.5, tokenAccuracy: 0.9, meanSteps: 8 }] }));
     const noSolved = await cli('compare', a, old);
     expect(noSolved.code).toBe(2);
     expect(noSolved.err).toContain('old.json: set one has no per-example results (the report predates them): run npm run eval again');
