@@ -3,19 +3,26 @@
  * labelled cell's argmax equals its label after the last step (Sudoku: all 81 cells, givens
  * included; Maze: all 900). Also token accuracy, accuracy after each supervision step, and the
  * mean halting step, and with `verify` how many answers are valid by the task's own rule. Batches
- * run through `recurse`, so `halt: 'q'` stops samples early.
+ * run through `recurseTries`, so `halt: 'q'` or 'verified' stops samples early and `tries` runs
+ * copies under the task's symmetries (the labels are read only to score the answer chosen).
  */
 import type { Example } from './data/source.js';
-import { recurse, type HaltMode } from './inference.js';
+import type { SymmetryGroup } from './tasks/codec.js';
+import { recurseTries, type SearchHalt } from './tries.js';
 import type { Trm } from './trm.js';
 
 export interface EvaluateOptions {
   batchSize?: number;
   maxSteps?: number;
-  halt?: HaltMode;
+  halt?: SearchHalt;
+  /** Copies per example under `symmetries` (default 1; see model/tries.ts). */
+  tries?: number;
+  symmetries?: SymmetryGroup;
+  /** Seed of the copies' symmetries (default 0). */
+  seed?: number;
   /** Called after each batch with examples done so far. */
   onProgress?: (done: number, total: number) => void;
-  /** The task's checker of a final answer (`tokenChecker`): adds `validAccuracy`. */
+  /** The task's checker of a final answer (`tokenChecker`): adds `validAccuracy`; halt 'verified' and tries use it. */
   verify?: (puzzle: Int32Array, answer: Int32Array) => boolean;
   /** Called with each example's final prediction (e.g. for ARC voting). */
   onPrediction?: (example: Example, predictions: Int32Array, qHalt: number) => void;
@@ -31,6 +38,8 @@ export interface EvaluationResult {
   exactByStep: number[];
   /** Mean supervision steps run. */
   meanSteps: number;
+  /** Mean supervision steps over all copies of an example: its compute (`meanSteps` with one try). */
+  meanWork: number;
   /** Mean σ(q_halt) at the last step, and how often (q_halt ≥ 0) agreed with being right. */
   meanConfidence: number;
   qHaltAccuracy: number;
@@ -58,19 +67,20 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
   const batchSize = options.batchSize ?? 16;
   const maxSteps = options.maxSteps ?? trm.config.halt_max_steps;
   const exactByStep = new Array<number>(maxSteps).fill(0);
-  let exact = 0, token = 0, steps = 0, confidence = 0, qRight = 0, valid = 0, solved = '';
+  let exact = 0, token = 0, steps = 0, work = 0, confidence = 0, qRight = 0, valid = 0, solved = '';
   const S = trm.config.seq_len;
+  const { halt, tries, symmetries, seed, verify: check } = options;
 
   for (let from = 0; from < examples.length; from += batchSize) {
     const batch = examples.slice(from, from + batchSize);
     const tokens = new Int32Array(batch.length * S);
     batch.forEach((e, i) => tokens.set(e.tokens, i * S));
-    const current: { correct: boolean; right: number; labelled: number; q: number; steps: number; predictions: Int32Array }[] = [];
+    const current: { correct: boolean; right: number; labelled: number; q: number; steps: number; work: number; predictions: Int32Array }[] = [];
     let lastStep = 0;
-    for await (const out of recurse(trm, { tokens, identifiers: Int32Array.from(batch, (e) => e.id) }, { maxSteps, halt: options.halt ?? 'never' })) {
+    for await (const out of recurseTries(trm, { tokens, identifiers: Int32Array.from(batch, (e) => e.id) }, { maxSteps, halt, tries, symmetries, seed, check })) {
       for (const s of out.samples) {
         const { right, labelled } = score(s.predictions, batch[s.index]!.labels);
-        current[s.index] = { correct: right === labelled, right, labelled, q: s.qHalt, steps: out.step, predictions: s.predictions };
+        current[s.index] = { correct: right === labelled, right, labelled, q: s.qHalt, steps: out.step, work: s.work, predictions: s.predictions };
       }
       exactByStep[out.step - 1]! += current.filter((c) => c.correct).length;
       lastStep = out.step;
@@ -85,6 +95,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
       valid += options.verify?.(batch[i]!.tokens, c.predictions) ? 1 : 0;
       token += c.labelled ? c.right / c.labelled : 1;
       steps += c.steps;
+      work += c.work;
       confidence += 1 / (1 + Math.exp(-c.q));
       qRight += (c.q >= 0) === c.correct ? 1 : 0;
     });
@@ -98,6 +109,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
     tokenAccuracy: token / n,
     exactByStep: exactByStep.map((v) => v / n),
     meanSteps: steps / n,
+    meanWork: work / n,
     meanConfidence: confidence / n,
     qHaltAccuracy: qRight / n,
     ...(options.verify ? { validAccuracy: valid / n } : {}),

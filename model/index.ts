@@ -11,6 +11,7 @@
 export { validateConfig, prefixLength, totalLength, swigluWidth, applicationsPerStep, PRESETS, type TrmConfig, type PresetName } from './config.js';
 export { createTrm, type Trm, type Carry, type Heads } from './trm.js';
 export { recurse, runSteps, sigmoid, type Batch, type HaltMode, type StepOptions, type StepOutput, type SampleStep, type SampleResult } from './inference.js';
+export { recurseTries, SEARCH_HALTS, type SearchHalt, type TryOptions, type TrySample, type TryStep } from './tries.js';
 export { createSolver, type Solver, type Solution, type SolveOptions, type SolveStep } from './solver.js';
 export { loadCheckpoint, taskHints, type LoadedModel, type LoadCheckpointOptions } from './load.js';
 export { inferConfig, loadOfficialWeights, officialShapes, officialKey, weightTensors, type TrmWeights, type BlockWeights } from './weights.js';

@@ -33,6 +33,11 @@ export interface StepOptions {
    * requests meanwhile (reads from the wasm backend resolve as microtasks, which never yield).
    */
   yieldEachStep?: boolean;
+  /**
+   * Stops more samples than the halting rule does: called with each step's samples before they are
+   * yielded, returns the batch indices to stop now (their `stop` and `halted` become true).
+   */
+  stopWhere?: (out: StepOutput) => ReadonlySet<number>;
 }
 
 export interface SampleStep {
@@ -45,7 +50,7 @@ export interface SampleStep {
   probabilities?: Float32Array;
   /** The sample runs no further step. */
   stop: boolean;
-  /** Its halting rule fired: q_halt > 0 in 'q' mode, or halt_max_steps reached (official rule). */
+  /** Its halting rule fired: q_halt > 0 in 'q' mode, or halt_max_steps reached (official rule), or `stopWhere` stopped it. */
   halted: boolean;
 }
 
@@ -58,7 +63,8 @@ export interface StepOutput {
 
 export const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
-function checkBatch(trm: Trm, batch: Batch): number {
+/** The batch size, after checking shapes, token range and identifiers (TrmError 'invalid_input' naming the entry). */
+export function checkBatch(trm: Trm, batch: Batch): number {
   const { seq_len: S, vocab_size: V, num_puzzle_identifiers: N } = trm.config;
   const B = batch.identifiers.length;
   if (B === 0) throw new TrmError('invalid_input', 'empty batch');
@@ -72,7 +78,7 @@ function checkBatch(trm: Trm, batch: Batch): number {
   return B;
 }
 
-function checkOptions(trm: Trm, o: StepOptions): Required<Omit<StepOptions, 'signal' | 'yieldEachStep'>> {
+function checkOptions(trm: Trm, o: StepOptions): Required<Omit<StepOptions, 'signal' | 'yieldEachStep' | 'stopWhere'>> {
   const maxSteps = o.maxSteps ?? trm.config.halt_max_steps;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new TrmError('invalid_options', `maxSteps must be a positive integer, got ${maxSteps}`, ['maxSteps']);
   const halt = o.halt ?? 'never';
@@ -121,6 +127,8 @@ export async function* recurse(trm: Trm, batch: Batch, options: StepOptions = {}
           halted,
         };
       });
+      const extra = options.stopWhere?.({ step, samples });
+      if (extra?.size) for (const s of samples) if (extra.has(s.index)) s.stop = s.halted = true;
       yield { step, samples };
       if (options.yieldEachStep) await new Promise((resolve) => setTimeout(resolve, 0));
 

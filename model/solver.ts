@@ -4,17 +4,28 @@
  * "thinking" (each supervision step's decoded answer). Never touches the TF.js backend choice.
  */
 import { ConfigError, DisposedError } from './errors.js';
-import { runSteps, sigmoid, type HaltMode } from './inference.js';
+import { sigmoid } from './inference.js';
 import type { LoadedModel } from './load.js';
-import { getTask } from './tasks/index.js';
+import { getTask, taskSymmetries, tokenChecker } from './tasks/index.js';
+import { recurseTries, type SearchHalt, type TrySample } from './tries.js';
 import type { TaskName } from './tasks/codec.js';
 import { createTrm, type Trm } from './trm.js';
 
 export interface SolveOptions {
   /** Supervision steps at most; default config.halt_max_steps (16 for the official models). */
   maxSteps?: number;
-  /** 'never' (default): run every step, as the official evaluation; 'q': stop once q_halt > 0. */
-  halt?: HaltMode;
+  /**
+   * 'never' (default): run every step, as the official evaluation; 'q': stop once q_halt > 0;
+   * 'verified': stop once the answer passes the task's check (Sudoku, Maze).
+   */
+  halt?: SearchHalt;
+  /**
+   * Copies of each puzzle to run, the first as given and the rest under the task's symmetries
+   * (Sudoku, Maze; default 1). The first verified copy's answer is returned: see model/tries.ts.
+   */
+  tries?: number;
+  /** Seed of the copies' symmetries (default 0). */
+  seed?: number;
   /** Puzzle identifier per puzzle (ARC); default 0, the single row of Sudoku and Maze models. */
   identifiers?: number[];
   /** Called after every supervision step with each still-running puzzle's current answer. */
@@ -29,6 +40,8 @@ export interface SolveStep {
   step: number;
   /** Index of the puzzle in the batch. */
   index: number;
+  /** The copy whose answer this is (0: the puzzle as given; see `tries`). */
+  copy: number;
   /** The decoded answer after this step, in the task's natural form. */
   solution: unknown;
   confidence: number;
@@ -43,8 +56,12 @@ export interface Solution {
   verified: boolean;
   /** Supervision steps run. */
   steps: number;
-  /** The halting rule fired (q_halt > 0 in 'q' mode, or halt_max_steps reached). */
+  /** The halting rule fired (q_halt > 0 in 'q' mode, a verified answer in 'verified' mode, or halt_max_steps reached). */
   halted: boolean;
+  /** The copy that gave the answer: 0 is the puzzle as given (see `tries`). */
+  copy: number;
+  /** Supervision steps run over all copies (the compute spent; `steps` when tries is 1). */
+  work: number;
   qHalt: number;
   /** σ(q_halt): the model's belief that the whole answer is right. */
   confidence: number;
@@ -79,27 +96,35 @@ export function createSolver({ model, task }: { model: LoadedModel; task: TaskNa
     }
     const identifiers = Int32Array.from(options.identifiers ?? parsed.map(() => 0));
     const { onStep } = options;
-    const results = await runSteps(trm, { tokens, identifiers }, {
+    const last: { sample: TrySample; steps: number }[] = [];
+    const tries = recurseTries(trm, { tokens, identifiers }, {
       maxSteps: options.maxSteps,
       halt: options.halt,
+      tries: options.tries,
+      seed: options.seed,
+      check: tokenChecker(task, cfg.seq_len),
+      symmetries: taskSymmetries(task, cfg.seq_len),
       signal: options.signal,
       yieldEachStep: options.yieldEachStep,
-      onStep:
-        onStep &&
-        ((out) => {
-          for (const s of out.samples) {
-            const solution = codec.format(codec.decode(s.predictions, parsed[s.index]));
-            onStep({ step: out.step, index: s.index, solution, confidence: sigmoid(s.qHalt), stop: s.stop });
-          }
-        }),
     });
-    return results.map((r) => {
+    for await (const out of tries) {
+      for (const s of out.samples) {
+        last[s.index] = { sample: s, steps: out.step };
+        if (onStep) {
+          const solution = codec.format(codec.decode(s.predictions, parsed[s.index]));
+          onStep({ step: out.step, index: s.index, copy: s.copy, solution, confidence: sigmoid(s.qHalt), stop: s.stop });
+        }
+      }
+    }
+    return last.map(({ sample: r, steps }) => {
       const decoded = codec.decode(r.predictions, parsed[r.index]);
       return {
         solution: codec.format(decoded),
         verified: codec.verify(parsed[r.index], decoded),
-        steps: r.steps,
+        steps,
         halted: r.halted,
+        copy: r.copy,
+        work: r.work,
         qHalt: r.qHalt,
         confidence: sigmoid(r.qHalt),
       };

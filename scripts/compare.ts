@@ -40,7 +40,7 @@ async function main(): Promise<number> {
   }
   if (!rows.length) throw new TrmError('invalid_data', `no set is in both reports (A: ${a.results.map((r) => r.data).join('; ')} · B: ${b.results.map((r) => r.data).join('; ')})`);
 
-  const describe = (r: EvalReport) => `${r.model} (${r.quantization ?? 'fp32'}, halt ${r.halt})`;
+  const describe = (r: EvalReport) => `${r.model} (${r.quantization ?? 'fp32'}, halt ${r.halt}${r.tries ? `, ${r.tries} tries` : ''})`;
   console.log(`A  ${fileA}: ${describe(a)}\nB  ${fileB}: ${describe(b)}\n`);
   console.log(`${'set'.padEnd(60)}      n      A      B   both  only A  only B  p (McNemar)`);
   const line = (label: string, r: Paired & { count: number }) =>

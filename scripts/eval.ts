@@ -11,7 +11,8 @@ import { createTrm, TrmError, type TaskName } from '../model/index.js';
 import { evaluate, type EvaluationResult } from '../model/evaluate.js';
 import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
 import { initBackend, loadModelFromPath } from '../model/runtime/node.js';
-import { answerChecker, openEvalSet } from './lib/data-spec.js';
+import { SEARCH_HALTS, type SearchHalt } from '../model/tries.js';
+import { answerChecker, answerSymmetries, openEvalSet } from './lib/data-spec.js';
 import type { EvalReport } from './lib/eval-report.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
@@ -23,7 +24,13 @@ const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <sp
                       | arc:<prefix>:subsets=<a,b>:test=<subset>[:aug=<n>] (scored by augmentation voting, pass@K)
   --config <file>     model config when the checkpoint has none beside it
   --limit <n>         first n examples of each set
-  --halt never|q      never: all steps, the official evaluation (default); q: stop once q_halt > 0
+  --halt never|q|verified
+                      never: all steps, the official evaluation (default); q: stop once q_halt > 0;
+                      verified: stop once the answer passes the task's check (Sudoku, Maze; reads no label)
+  --tries <n>         run each puzzle as n copies, the first as given, the others under the task's
+                      symmetries (Sudoku shuffles, maze rotations/reflections); the first verified copy's
+                      answer counts (default 1; see model/tries.ts). Use with --halt verified
+  --seed <s>          seed of the copies' symmetries (default 0; the copies depend on --seed and --batch)
   --max-steps <n>     supervision steps (default: the model's halt_max_steps)
   --batch <n>         puzzles per forward pass (default 32)
   --json <file>       write the results as JSON, with which examples were solved (for npm run compare)`;
@@ -32,12 +39,13 @@ async function main(): Promise<number> {
   const o = parseOptions({
     options: {
       model: { type: 'string' }, data: { type: 'string', multiple: true }, config: { type: 'string' }, limit: { type: 'string' },
-      halt: { type: 'string', default: 'never' }, 'max-steps': { type: 'string' }, batch: { type: 'string', default: '32' }, json: { type: 'string' }, help: { type: 'boolean' },
+      halt: { type: 'string', default: 'never' }, tries: { type: 'string', default: '1' }, seed: { type: 'string', default: '0' }, 'max-steps': { type: 'string' }, batch: { type: 'string', default: '32' }, json: { type: 'string' }, help: { type: 'boolean' },
     },
   }).values;
   if (o.help) return console.log(USAGE), 0;
   if (!o.model || !o.data?.length) throw new UsageError('--model and --data are required');
-  if (o.halt !== 'never' && o.halt !== 'q') throw new UsageError(`--halt must be never or q, got ${JSON.stringify(o.halt)}`);
+  if (!(SEARCH_HALTS as readonly string[]).includes(o.halt!)) throw new UsageError(`--halt must be one of ${SEARCH_HALTS.join(', ')}, got ${JSON.stringify(o.halt)}`);
+  const halt = o.halt as SearchHalt;
   const positive = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -47,13 +55,16 @@ async function main(): Promise<number> {
   const limit = positive('limit', o.limit) ?? Infinity;
   const maxSteps = positive('max-steps', o['max-steps']);
   const batchSize = positive('batch', o.batch)!;
+  const tries = positive('tries', o.tries)!;
+  const seed = Number(o.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(o.seed)}`);
 
   await initBackend('wasm');
   const sets = await Promise.all(o.data.map((spec) => openEvalSet(spec, limit)));
   const task = sets[0]!.shape.task;
   const model = await loadModelFromPath(o.model, { ...(task !== 'other' ? { task: task as TaskName } : {}), ...(o.config ? { configPath: o.config } : {}) });
   const trm = createTrm(model.config, model.weights);
-  console.log(`model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${o.halt} · ${maxSteps ?? model.config.halt_max_steps} steps max`);
+  console.log(`model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${halt}${tries > 1 ? ` · ${tries} tries (seed ${seed})` : ''} · ${maxSteps ?? model.config.halt_max_steps} steps max`);
 
   const results: (EvaluationResult & { data: string; arc?: ArcVotingResult['passAt'] })[] = [];
   for (const set of sets) {
@@ -66,7 +77,10 @@ async function main(): Promise<number> {
     const r = await evaluate(trm, set.examples, {
       batchSize,
       verify: answerChecker(set.shape),
-      halt: o.halt,
+      halt,
+      tries,
+      seed,
+      symmetries: answerSymmetries(set.shape),
       ...(maxSteps ? { maxSteps } : {}),
       onProgress: (done) => bar.update(done),
       ...(voter ? { onPrediction: (e, pred, q) => voter.record(e.id, e.tokens, pred, q) } : {}),
@@ -78,14 +92,14 @@ async function main(): Promise<number> {
   model.dispose();
 
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-  console.log('\nset                                                           n     exact   token   valid   mean steps  σ(q)   q right  s');
+  console.log(`\nset                                                           n     exact   token   valid   mean steps${tries > 1 ? '  all copies' : ''}  σ(q)   q right  s`);
   for (const r of results) {
-    console.log(`${r.data.slice(0, 60).padEnd(60)} ${String(r.count).padStart(5)}  ${pct(r.exactAccuracy).padStart(6)}  ${pct(r.tokenAccuracy).padStart(6)}  ${(r.validAccuracy === undefined ? '—' : pct(r.validAccuracy)).padStart(6)}  ${r.meanSteps.toFixed(2).padStart(10)}  ${r.meanConfidence.toFixed(2)}  ${pct(r.qHaltAccuracy).padStart(7)}  ${r.seconds.toFixed(0)}`);
+    console.log(`${r.data.slice(0, 60).padEnd(60)} ${String(r.count).padStart(5)}  ${pct(r.exactAccuracy).padStart(6)}  ${pct(r.tokenAccuracy).padStart(6)}  ${(r.validAccuracy === undefined ? '—' : pct(r.validAccuracy)).padStart(6)}  ${r.meanSteps.toFixed(2).padStart(10)}${tries > 1 ? r.meanWork.toFixed(2).padStart(12) : ''}  ${r.meanConfidence.toFixed(2)}  ${pct(r.qHaltAccuracy).padStart(7)}  ${r.seconds.toFixed(0)}`);
     console.log(`  exact after each step: ${r.exactByStep.map(pct).join(' ')}`);
     if (r.arc) console.log(`  ARC voting (per-evaluation votes): ${Object.entries(r.arc).map(([k, v]) => `pass@${k} ${pct(v)}`).join(' · ')}`);
   }
   const quantization = 'metadata' in model ? model.metadata.quantization : 'fp32';
-  const report = { model: model.source.name, quantization, config: model.config, halt: o.halt, results };
+  const report = { model: model.source.name, quantization, config: model.config, halt, ...(tries > 1 ? { tries, seed } : {}), results };
   if (o.json) await writeFile(o.json, JSON.stringify(report satisfies EvalReport, null, 2));
   return 0;
 }

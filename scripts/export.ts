@@ -1,8 +1,10 @@
 /**
  * npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json>]... [--title <text>] [--notes <file.md>]
+ * npm run export -- --package <dir> --evals <eval.json>... [--notes <file.md>] [--title <text>]
  *
  * Packages a training run's EMA weights with its provenance (data, hyper-parameters, steps, wall
  * time), its training curves and, when given, the results of `npm run eval -- --json` for the model card.
+ * With --package, puts new evaluations (and notes) on an existing package's card, weights untouched.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -12,20 +14,51 @@ import type { CardEvaluation } from '../model/pack/card.js';
 import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
 import { describeData, readMetrics, readRunSpec } from './lib/run-dir.js';
 import { readEvalReport } from './lib/eval-report.js';
-import { savePackage } from './lib/package.js';
+import { recardPackage, savePackage } from './lib/package.js';
 import { runCurvesSvg } from './lib/training-chart.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
-const USAGE = 'usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json>]... [--title <text>] [--notes <file.md>] [--force]';
+const USAGE = `usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json>]... [--title <text>] [--notes <file.md>] [--force]
+       npm run export -- --package <dir> --evals <eval.json>... [--notes <file.md>] [--title <text>]
+
+  --package <dir>   adds evaluations to a package folder's card (a row replaces one of the same data, halt,
+                    tries and weights) and replaces its notes when --notes is given; the weights are untouched`;
+
+/** Card rows from \`npm run eval -- --json\` reports. */
+async function cardRows(files: string[]): Promise<CardEvaluation[]> {
+  const rows: CardEvaluation[] = [];
+  for (const file of files) {
+    const report = await readEvalReport(file);
+    for (const r of report.results) {
+      rows.push({
+        data: r.data, count: r.count, halt: report.halt, exactAccuracy: r.exactAccuracy, tokenAccuracy: r.tokenAccuracy, validAccuracy: r.validAccuracy, meanSteps: r.meanSteps,
+        ...(report.quantization ? { quantization: report.quantization } : {}),
+        ...(report.tries ? { tries: report.tries, meanWork: r.meanWork } : {}),
+      });
+    }
+  }
+  return rows;
+}
 
 async function main(): Promise<number> {
   const o = parseOptions({
     options: {
-      run: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' }, evals: { type: 'string', multiple: true },
+      run: { type: 'string' }, package: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' }, evals: { type: 'string', multiple: true },
       title: { type: 'string' }, notes: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
     },
   }).values;
   if (o.help) return console.log(USAGE), 0;
+  if (o.package) {
+    if (o.run) throw new UsageError('give --run (package a run) or --package (add to a package\'s card), not both');
+    if (!o.evals?.length && !o.notes) throw new UsageError('--package needs --evals or --notes');
+    const rows = await recardPackage(o.package, {
+      evaluations: await cardRows(o.evals ?? []),
+      ...(o.notes ? { notes: (await readFile(o.notes, 'utf8')).trim() } : {}),
+      ...(o.title ? { title: o.title } : {}),
+    });
+    console.log(`updated ${o.package}: card and model.json provenance (${rows} evaluation rows); weights untouched`);
+    return 0;
+  }
   if (!o.run) throw new UsageError('--run is required');
   if (!(QUANTIZATIONS as readonly string[]).includes(o.quant!)) throw new UsageError(`--quant must be one of ${QUANTIZATIONS.join(', ')}`);
   const spec = await readRunSpec(o.run);
@@ -34,11 +67,7 @@ async function main(): Promise<number> {
   const metrics = await readMetrics(o.run);
   const train = metrics.filter((m) => m.type === 'train');
   const computeMs = train.reduce((s, m) => s + (m.ms ?? 0), 0);
-  const evaluations: CardEvaluation[] = [];
-  for (const file of o.evals ?? []) {
-    const report = await readEvalReport(file);
-    for (const r of report.results) evaluations.push({ data: r.data, count: r.count, halt: report.halt, exactAccuracy: r.exactAccuracy, tokenAccuracy: r.tokenAccuracy, validAccuracy: r.validAccuracy, meanSteps: r.meanSteps, ...(report.quantization ? { quantization: report.quantization } : {}) });
-  }
+  const evaluations = await cardRows(o.evals ?? []);
 
   await initBackend('wasm');
   const model = await loadCheckpointFile(o.run, { task: spec.task as TaskName });

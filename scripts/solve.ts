@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { countParameters } from '../model/cost.js';
-import { createSolver, getTask, type Solution, type TaskName } from '../model/index.js';
+import { createSolver, getTask, SEARCH_HALTS, type SearchHalt, type Solution, type TaskName } from '../model/index.js';
 import { initBackend, loadModelFromPath, type BackendName } from '../model/runtime/node.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
@@ -22,7 +22,12 @@ const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task
   --puzzle-file <file>  the puzzle from a file (arc: a task JSON, with --test-index)
   --config <file>       model config, JSON or YAML (default: all_config.yaml beside the checkpoint)
   --max-steps <n>       supervision steps at most (default: the model's halt_max_steps)
-  --halt never|q        never: run every step (official evaluation, default); q: stop once q_halt > 0
+  --halt never|q|verified
+                        never: run every step (official evaluation, default); q: stop once q_halt > 0;
+                        verified: stop once the answer passes the task's check (Sudoku, Maze)
+  --tries <n>           run n copies of the puzzle, the first as given, the others under the task's
+                        symmetries, and keep the first verified answer (Sudoku, Maze; default 1)
+  --seed <s>            seed of the copies' symmetries (default 0)
   --identifier <n>      puzzle identifier (ARC: the row of this task in identifiers.json; default 0)
   --test-index <i>      ARC: which test input of the task (default 0)
   --backend wasm|cpu    TF.js backend (default wasm)
@@ -33,6 +38,7 @@ function options() {
     options: {
       model: { type: 'string' }, task: { type: 'string' }, puzzle: { type: 'string' }, 'puzzle-file': { type: 'string' },
       config: { type: 'string' }, 'max-steps': { type: 'string' }, halt: { type: 'string', default: 'never' },
+      tries: { type: 'string', default: '1' }, seed: { type: 'string', default: '0' },
       identifier: { type: 'string', default: '0' }, 'test-index': { type: 'string', default: '0' },
       backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
@@ -82,7 +88,10 @@ async function main(): Promise<void> {
   const o = options();
   if (o.help) return void console.log(USAGE);
   if (!o.model) throw new UsageError('--model is required');
-  if (o.halt !== 'never' && o.halt !== 'q') throw new UsageError(`--halt must be never or q, got ${JSON.stringify(o.halt)}`);
+  if (!(SEARCH_HALTS as readonly string[]).includes(o.halt!)) throw new UsageError(`--halt must be one of ${SEARCH_HALTS.join(', ')}, got ${JSON.stringify(o.halt)}`);
+  const halt = o.halt as SearchHalt;
+  const tries = integer('tries', o.tries, 1);
+  const seed = integer('seed', o.seed, 0);
   if (o.backend !== 'wasm' && o.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${JSON.stringify(o.backend)}`);
   await initBackend(o.backend as BackendName);
   const model = await loadModelFromPath(o.model, { ...(o.task ? { task: getTask(o.task).name } : {}), ...(o.config ? { configPath: o.config } : {}) });
@@ -107,13 +116,15 @@ async function main(): Promise<void> {
   try {
     result = await solver.solve(puzzle, {
       maxSteps,
-      halt: o.halt,
+      halt,
+      tries,
+      seed,
       identifiers: [identifier],
       onStep: (s) => {
         steps.push({ step: s.step, confidence: s.confidence, solution: s.solution });
         const changed = steps.length > 1 ? diffCount(steps[steps.length - 2]!.solution, s.solution) : 0;
         const note = steps.length === 1 ? '' : changed === null ? '  answer changed size' : `  ${changed} cells changed`;
-        log(`step ${String(s.step).padStart(2)}/${maxSteps ?? c.halt_max_steps}  confidence ${s.confidence.toFixed(3)}${note}`);
+        log(`step ${String(s.step).padStart(2)}/${maxSteps ?? c.halt_max_steps}  confidence ${s.confidence.toFixed(3)}${tries > 1 ? `  copy ${s.copy}` : ''}${note}`);
       },
     });
   } finally {
@@ -125,8 +136,9 @@ async function main(): Promise<void> {
     return;
   }
   log(`solution\n${render(task, result.solution)}`);
-  const why = result.halted ? (o.halt === 'q' && result.qHalt > 0 ? 'q_halt > 0' : 'halt_max_steps') : 'maxSteps budget';
-  log(`${result.halted ? 'halted' : 'stopped'} at step ${result.steps} (${why}) · confidence σ(q_halt) = ${result.confidence.toFixed(3)} · verified: ${result.verified ? 'yes' : 'no'} · ${(ms / 1000).toFixed(2)} s`);
+  const why = !result.halted ? 'maxSteps budget' : halt === 'verified' && result.verified ? 'verified' : halt === 'q' && result.qHalt > 0 ? 'q_halt > 0' : 'halt_max_steps';
+  const copies = tries > 1 ? ` · copy ${result.copy} of ${tries} (${result.work} steps over all copies)` : '';
+  log(`${result.halted ? 'halted' : 'stopped'} at step ${result.steps} (${why})${copies} · confidence σ(q_halt) = ${result.confidence.toFixed(3)} · verified: ${result.verified ? 'yes' : 'no'} · ${(ms / 1000).toFixed(2)} s`);
 }
 
 /** Cells that differ between two consecutive answers, or null when the answer changed size (ARC). */

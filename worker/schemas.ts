@@ -36,12 +36,13 @@ const arcPuzzle = z
 const options = z
   .object({
     maxSteps: z.number().int().min(1).optional().openapi({ description: 'supervision steps at most (default: the model’s halt_max_steps; capped by the server’s MAX_STEPS)' }),
-    halt: z.enum(['q', 'never']).default('q').openapi({ description: "'q': stop once q_halt > 0 (fast, default); 'never': run every step (the official evaluation)" }),
+    halt: z.enum(['q', 'never', 'verified']).default('q').openapi({ description: "'q': stop once q_halt > 0 (fast, default); 'never': run every step (the official evaluation); 'verified': stop once the answer passes the task's check (Sudoku, Maze)" }),
+    tries: z.number().int().min(1).max(16).default(1).openapi({ description: "Sudoku, Maze: copies of the puzzle to run, the first as given, the others under the task's symmetries (shuffles, rotations); the first verified copy's answer is returned. With halt 'verified', 8 tries solve most Kaggle-hard Sudokus the single run misses; compute counts every copy" }),
     returnSteps: z.boolean().default(false).openapi({ description: 'include each supervision step’s answer' }),
     model: z.string().max(100).optional().openapi({ description: 'model id from GET /v1/models (default: the task’s default model)' }),
   })
   .strict()
-  .default({ halt: 'q', returnSteps: false });
+  .default({ halt: 'q', tries: 1, returnSteps: false });
 
 export const SolveRequest = z
   .discriminatedUnion('task', [
@@ -53,7 +54,7 @@ export const SolveRequest = z
 
 export type SolveRequestBody = z.infer<typeof SolveRequest>;
 
-const stepSchema = z.object({ step: z.number().int(), solution: z.unknown(), confidence: z.number() });
+const stepSchema = z.object({ step: z.number().int(), solution: z.unknown(), confidence: z.number(), copy: z.number().int().optional() });
 
 export const SolveResponse = z
   .object({
@@ -62,7 +63,9 @@ export const SolveResponse = z
     solution: z.unknown().openapi({ description: 'the answer in the puzzle’s own form (Sudoku: 81-char string; Maze: rows; ARC: one grid per test input)' }),
     verified: z.boolean().openapi({ description: 'Sudoku: a valid grid keeping every given; Maze: an optimal S-to-G path; ARC: equals the given output (when sent)' }),
     steps: z.number().int(),
-    halted: z.boolean().openapi({ description: 'the halting rule fired (q_halt > 0, or halt_max_steps reached)' }),
+    halted: z.boolean().openapi({ description: "the halting rule fired (q_halt > 0, a verified answer with halt 'verified', or halt_max_steps reached)" }),
+    copy: z.number().int().optional().openapi({ description: 'Sudoku, Maze: the copy that gave the answer (0: the puzzle as given; see options.tries)' }),
+    work: z.number().int().optional().openapi({ description: 'Sudoku, Maze: supervision steps run over all copies' }),
     confidence: z.number().openapi({ description: 'σ(q_halt): the model’s belief that the whole answer is right' }),
     trajectory: z.array(stepSchema).optional(),
     attempts: z
@@ -92,7 +95,7 @@ export const ModelInfo = z
     bytes: z.number().int(),
     parameters: z.number().int(),
     config: z.object({ hidden_size: z.number(), H_cycles: z.number(), L_cycles: z.number(), halt_max_steps: z.number(), mlp_t: z.boolean(), seq_len: z.number() }),
-    evaluations: z.array(z.record(z.string(), z.unknown())),
+    evaluations: z.array(z.record(z.string(), z.unknown())).openapi({ description: "the model card's rows from npm run eval: data, count, halt, tries and meanWork (steps over all copies) when more than one try, exact, token and valid accuracy, mean steps" }),
   })
   .openapi('Model');
 

@@ -5,8 +5,8 @@
  * the Down-Left-Right-Up tie-break that reproduces the official labels (data README).
  */
 import { InvalidPuzzleError } from '../errors.js';
-import type { TaskCodec } from './codec.js';
-import { createGrid, type Grid } from './grid.js';
+import type { SymmetryGroup, TaskCodec } from './codec.js';
+import { createGrid, dihedral, DIHEDRAL_INVERSE, type DihedralId, type Grid } from './grid.js';
 
 export const MAZE_CHARSET = '# SGo';
 export const WALL = 1, OPEN = 2, START = 3, GOAL = 4, PATH = 5;
@@ -137,6 +137,23 @@ export function createMazeCodec(rows = 30, cols = 30): TaskCodec<MazeGrid> {
     decode: (tokens) => createGrid(rows, cols, Uint8Array.from(tokens, (t) => (t >= 1 && t <= 5 ? t : 0))),
     verify: isMazeSolution,
     format: formatMaze,
+  };
+}
+
+/**
+ * A maze's symmetries on tokens: the dihedral transforms that keep its shape (7 for a square, 3
+ * otherwise). Shortest paths map to shortest paths, though not always to the label's tie-broken one.
+ */
+export function mazeSymmetries(rows = 30, cols = 30): SymmetryGroup {
+  const ids: DihedralId[] = rows === cols ? [1, 2, 3, 4, 5, 6, 7] : [2, 4, 5];
+  const transform = (tokens: Int32Array, k: DihedralId) => Int32Array.from(dihedral(createGrid(rows, cols, Uint8Array.from(tokens)), k).cells);
+  return {
+    size: ids.length,
+    draw(k) {
+      const id = ids[k - 1];
+      if (id === undefined) throw new RangeError(`a ${rows}×${cols} maze has ${ids.length} symmetries besides the identity, not ${k}`);
+      return { apply: (tokens) => transform(tokens, id), invert: (tokens) => transform(tokens, DIHEDRAL_INVERSE[id]!) };
+    },
   };
 }
 

@@ -6,8 +6,8 @@
  */
 import { InvalidPuzzleError } from '../errors.js';
 import type { Rng } from '../rng.js';
-import type { TaskCodec } from './codec.js';
-import { createGrid, dihedral, type Grid } from './grid.js';
+import type { SymmetryGroup, TaskCodec } from './codec.js';
+import { createGrid, type Grid } from './grid.js';
 
 /** 9×9 grid of values 0-9 (0 = blank or undetermined). */
 export type SudokuGrid = Grid;
@@ -111,12 +111,22 @@ export function randomSudokuShuffle(rng: Rng): SudokuShuffle {
   return { transpose, rowOrder, colOrder: order(), digitMap };
 }
 
+/** Where each cell comes from: new cell i takes old cell `source[i]` ((transpose ? gᵀ : g)[rowOrder[i]][colOrder[j]]). */
+function shuffleSource(s: SudokuShuffle): Int32Array {
+  const source = new Int32Array(81);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      const [r, c] = [s.rowOrder[i]!, s.colOrder[j]!];
+      source[i * N + j] = s.transpose ? c * N + r : r * N + c;
+    }
+  }
+  return source;
+}
+
 /** new[i][j] = digitMap[(transpose ? gᵀ : g)[rowOrder[i]][colOrder[j]]] (official order). */
 export function applySudokuShuffle(g: SudokuGrid, s: SudokuShuffle): SudokuGrid {
-  const src = s.transpose ? dihedral(g, 6).cells : g.cells;
-  const out = new Uint8Array(81);
-  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) out[i * N + j] = s.digitMap[src[s.rowOrder[i]! * N + s.colOrder[j]!]!]!;
-  return createGrid(N, N, out);
+  const source = shuffleSource(s);
+  return createGrid(N, N, Uint8Array.from(source, (from) => s.digitMap[g.cells[from]!]!));
 }
 
 /** The exact inverse of `applySudokuShuffle(·, s)`. */
@@ -124,7 +134,29 @@ export function invertSudokuShuffle(g: SudokuGrid, s: SudokuShuffle): SudokuGrid
   const inverseDigit = new Array<number>(10);
   s.digitMap.forEach((to, from) => (inverseDigit[to] = from));
   const placed = new Uint8Array(81);
-  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) placed[s.rowOrder[i]! * N + s.colOrder[j]!] = inverseDigit[g.cells[i * N + j]!]!;
-  const grid = createGrid(N, N, placed);
-  return s.transpose ? dihedral(grid, 6) : grid;
+  shuffleSource(s).forEach((from, i) => (placed[from] = inverseDigit[g.cells[i]!]!));
+  return createGrid(N, N, placed);
 }
+
+/**
+ * Sudoku's symmetries on tokens: a random official shuffle per copy (2·6⁸·9! of them). Digit tokens
+ * 2-10 are relabelled; PAD and blank (0, 1), which a model's answer may hold, stay as they are.
+ */
+export const sudokuSymmetries: SymmetryGroup = {
+  size: Infinity,
+  draw(_k, rng) {
+    const s = randomSudokuShuffle(rng);
+    const source = shuffleSource(s);
+    const map = Int32Array.from({ length: 11 }, (_, t) => (t >= 2 ? s.digitMap[t - 1]! + 1 : t));
+    const unmap = new Int32Array(11);
+    map.forEach((to, from) => (unmap[to] = from));
+    return {
+      apply: (tokens) => Int32Array.from(source, (from) => map[tokens[from]!]!),
+      invert(tokens) {
+        const out = new Int32Array(81);
+        source.forEach((from, i) => (out[from] = unmap[tokens[i]!]!));
+        return out;
+      },
+    };
+  },
+};

@@ -25,7 +25,7 @@ import { buildArcDataset, type ArcDataset, type ArcSubset, type ArcTask } from '
 import { createRng } from '../../model/rng.js';
 import { createMazeCodec } from '../../model/tasks/maze.js';
 import { parseSudoku, sudokuCodec } from '../../model/tasks/sudoku.js';
-import { tokenChecker, TrmError, type TaskName } from '../../model/index.js';
+import { taskSymmetries, tokenChecker, TrmError, type TaskName } from '../../model/index.js';
 
 export interface DataShape {
   task: TaskName | 'other';
@@ -37,6 +37,9 @@ export interface DataShape {
 
 /** The checker of answers to puzzles of this shape (`evaluate`'s `verify`), where the task has one. */
 export const answerChecker = (shape: DataShape) => (shape.task === 'other' ? undefined : tokenChecker(shape.task, shape.seqLen));
+
+/** The task's symmetries for test-time copies (`evaluate`'s `symmetries`), where it has them. */
+export const answerSymmetries = (shape: DataShape) => (shape.task === 'other' ? undefined : taskSymmetries(shape.task, shape.seqLen));
 
 const specError = (spec: string, why: string) => new TrmError('invalid_data', `--data ${JSON.stringify(spec)}: ${why}`);
 const exists = (p: string) => stat(p).then(() => true, () => false);

@@ -10,6 +10,9 @@ const reportSchema = z.object({
   model: z.string(),
   quantization: z.string().optional(),
   halt: z.string(),
+  /** Copies per puzzle (`--tries`), when more than one. */
+  tries: z.number().int().min(2).optional(),
+  seed: z.number().int().optional(),
   results: z.array(z.object({
     data: z.string(),
     count: z.number().int().min(0),
@@ -17,6 +20,8 @@ const reportSchema = z.object({
     tokenAccuracy: z.number(),
     validAccuracy: z.number().optional(),
     meanSteps: z.number(),
+    /** Steps over all copies; absent in reports written before `--tries`. */
+    meanWork: z.number().optional(),
     /** Absent in reports written before per-example results. */
     solved: z.string().regex(/^[01]*$/).optional(),
   })).min(1),

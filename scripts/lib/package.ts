@@ -2,14 +2,14 @@
  * Writes a model package folder (model.json, shards, README.md model card) or a single .trm file,
  * atomically: everything goes to a temporary folder first, renamed into place at the end.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { LoadedModel } from '../../model/load.js';
 import type { TaskName } from '../../model/tasks/codec.js';
 import { namedWeights } from '../../model/weights.js';
 import { packModel, type PackInput } from '../../model/pack/write.js';
 import { packContainer } from '../../model/pack/container.js';
-import { modelCard } from '../../model/pack/card.js';
+import { modelCard, type CardEvaluation } from '../../model/pack/card.js';
 import { metadataSchema, type Quantization } from '../../model/pack/format.js';
 import { TrmError } from '../../model/index.js';
 import { exists, TRAINING_SVG, writeAtomic } from './run-dir.js';
@@ -53,4 +53,36 @@ export async function savePackage(out: string, o: SaveOptions): Promise<number> 
   await rm(out, { recursive: true, force: true });
   await rename(tmp, out);
   return bytes;
+}
+
+/**
+ * Puts new evaluations (and notes, a title) on a package folder's card without touching its weights:
+ * model.json's provenance and README.md are rewritten, each atomically. A new row replaces an old one
+ * of the same data, halt, tries and weights. The title stays the card's first heading unless given.
+ * Returns the number of evaluation rows on the card.
+ */
+export async function recardPackage(dir: string, o: { evaluations: CardEvaluation[]; notes?: string; title?: string }): Promise<number> {
+  const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => {
+    throw new TrmError('invalid_package', `${dir}: no ${name} (a package folder holds model.json and its README.md card)`);
+  });
+  const modelJson = JSON.parse(await read('model.json'));
+  const parsed = metadataSchema.safeParse(modelJson.userDefinedMetadata?.trmEdge);
+  if (!parsed.success) throw new TrmError('invalid_package', `${dir}/model.json: not a trm-edge package (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+  const title = o.title ?? /^# (.+)$/m.exec(await read('README.md'))?.[1];
+  if (!title) throw new TrmError('invalid_package', `${dir}/README.md: no "# title" line to keep (give --title)`);
+
+  const provenance = modelJson.userDefinedMetadata.trmEdge.provenance;
+  const key = (e: CardEvaluation) => JSON.stringify([e.data, e.halt, e.tries ?? 1, e.quantization ?? parsed.data.quantization]);
+  const fresh = new Set(o.evaluations.map(key));
+  const old = ((provenance.metrics?.evaluations ?? []) as CardEvaluation[]).filter((e) => !fresh.has(key(e)));
+  const evaluations = [...old, ...o.evaluations];
+  provenance.metrics = { ...provenance.metrics, evaluations };
+  if (o.notes !== undefined) provenance.notes = o.notes;
+
+  const meta = metadataSchema.parse(modelJson.userDefinedMetadata.trmEdge);
+  const bytes = meta.shards.reduce((n, s) => n + s.bytes, 0);
+  const figure = (await exists(join(dir, TRAINING_SVG))) ? TRAINING_SVG : undefined;
+  await writeAtomic(join(dir, 'model.json'), JSON.stringify(modelJson, null, 1) + '\n');
+  await writeAtomic(join(dir, 'README.md'), modelCard(meta, bytes, title, figure));
+  return evaluations.length;
 }

@@ -38,7 +38,8 @@ describe('npm run solve', () => {
 
   it.each([
     [['--task', 'sudoku', '--puzzle', 'x'.repeat(81)], /sudoku: invalid character 'x' at row 1, col 1/],
-    [['--task', 'sudoku', '--puzzle', PUZZLE, '--halt', 'maybe'], /--halt must be never or q/],
+    [['--task', 'sudoku', '--puzzle', PUZZLE, '--halt', 'maybe'], /--halt must be one of never, q, verified/],
+    [['--task', 'sudoku', '--puzzle', PUZZLE, '--tries', '0'], /--tries must be an integer ≥ 1/],
     [['--task', 'sudoku', '--puzzle', PUZZLE, '--max-steps', '0'], /--max-steps must be an integer ≥ 1/],
     [['--task', 'chess', '--puzzle', PUZZLE], /unknown task "chess": must be one of sudoku, maze, arc/],
     [['--task', 'sudoku', '--puzzle', '55' + '.'.repeat(79)], /sudoku: the givens conflict: digit 5 appears twice in row 1/],

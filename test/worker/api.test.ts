@@ -21,10 +21,11 @@ describe('POST /v1/solve in workerd', () => {
   it('answers known Sudokus and mazes exactly as the same package does in Node', async () => {
     for (const [task, cases] of Object.entries(expected as Record<string, Json[]>)) {
       for (const c of cases) {
-        const { status, body } = await solve({ task, puzzle: c.puzzle, options: { halt: c.halt } });
+        const { status, body } = await solve({ task, puzzle: c.puzzle, options: { halt: c.halt, ...(c.tries ? { tries: c.tries } : {}) } });
         expect(status, JSON.stringify(body)).toBe(200);
         expect(body.solution).toEqual(c.solution);
         expect([body.verified, body.steps, body.halted]).toEqual([c.verified, c.steps, c.halted]);
+        if (c.tries) expect([body.copy, body.work]).toEqual([c.copy, c.work]);
         expect(body.confidence).toBeCloseTo(c.confidence, 6);
         expect(body.model).toBe(task);
       }
@@ -61,6 +62,9 @@ describe('POST /v1/solve in workerd', () => {
     ['two starts', () => post('/v1/solve', { task: 'maze', puzzle: ['S' + ' '.repeat(8) + 'G', 'S' + ' '.repeat(9), ...Array(8).fill(' '.repeat(10))] }), 422, 'invalid_puzzle'],
     ['ARC grid over 30×30', () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: Array(31).fill([1]) }] } }), 400, 'invalid_request'],
     ['ARC without a model', () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: [[1]] }] } }), 422, 'no_model'],
+    ['tries on ARC', () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: [[1]] }] }, options: { tries: 2 } }), 400, 'not_supported'],
+    ["halt 'verified' on ARC", () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: [[1]] }] }, options: { halt: 'verified' } }), 400, 'not_supported'],
+    ['too many tries', () => post('/v1/solve', { task: 'sudoku', puzzle: '.'.repeat(81), options: { tries: 17 } }), 400, 'invalid_request'],
     ['huge maxSteps', () => post('/v1/solve', { task: 'sudoku', puzzle: '.'.repeat(81), options: { maxSteps: 10_000 } }), 400, 'max_steps_too_large'],
     ['unknown model', () => post('/v1/solve', { task: 'sudoku', puzzle: '.'.repeat(81), options: { model: 'gpt' } }), 422, 'unknown_model'],
     ['model of another task', () => post('/v1/solve', { task: 'sudoku', puzzle: '.'.repeat(81), options: { model: 'maze' } }), 422, 'model_task_mismatch'],
@@ -119,7 +123,8 @@ describe('memory and concurrency in workerd', () => {
     await solve({ task: 'sudoku', puzzle, options: { maxSteps: 1 } });
     const before = ((await (await get('/health')).json()) as Json).tensors;
     for (let i = 0; i < 500; i++) {
-      const { status } = await solve({ task: 'sudoku', puzzle, options: { maxSteps: 1, halt: i % 2 ? 'q' : 'never' } });
+      const options = [{ halt: 'never' }, { halt: 'q' }, { halt: 'verified', tries: 3 }][i % 3];
+      const { status } = await solve({ task: 'sudoku', puzzle, options: { maxSteps: 1, ...options } });
       if (status !== 200) throw new Error(`solve ${i} failed with ${status}`);
     }
     const after = ((await (await get('/health')).json()) as Json).tensors;
@@ -130,7 +135,7 @@ describe('memory and concurrency in workerd', () => {
   it('32 concurrent requests all succeed with the answers they get alone', async () => {
     const cases = Object.entries(expected as Record<string, Json[]>).flatMap(([task, cs]) => cs.map((c) => ({ task, c })));
     const picks = Array.from({ length: 32 }, (_, i) => cases[i % cases.length]!);
-    const results = await Promise.all(picks.map(({ task, c }) => solve({ task, puzzle: c.puzzle, options: { halt: c.halt } })));
+    const results = await Promise.all(picks.map(({ task, c }) => solve({ task, puzzle: c.puzzle, options: { halt: c.halt, ...(c.tries ? { tries: c.tries } : {}) } })));
     results.forEach((r, i) => {
       expect(r.status).toBe(200);
       expect(r.body.solution).toEqual(picks[i]!.c.solution);

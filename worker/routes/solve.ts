@@ -17,6 +17,7 @@ import { initWorkerdBackend } from '../../model/runtime/workerd.js';
 import { arcRows, solveArc } from '../../model/arc-solver.js';
 import { getTask } from '../../model/tasks/index.js';
 import type { SolveStep } from '../../model/solver.js';
+import type { SearchHalt } from '../../model/tries.js';
 import { limitsOf, type Env } from '../env.js';
 import { ApiError, validationError } from '../errors.js';
 import { resolveModel, serveModel, type ServedModel } from '../models.js';
@@ -44,7 +45,8 @@ interface Prepared {
   served: ServedModel;
   puzzle: unknown;
   maxSteps: number | undefined;
-  halt: 'q' | 'never';
+  halt: SearchHalt;
+  tries: number;
   started: number;
 }
 
@@ -52,7 +54,10 @@ interface Prepared {
 async function prepare(env: Env, req: SolveRequestBody): Promise<Prepared> {
   const started = Date.now();
   const limits = limitsOf(env);
-  const { maxSteps, halt, model } = req.options;
+  const { maxSteps, halt, tries, model } = req.options;
+  if (req.task === 'arc' && (halt === 'verified' || tries > 1)) {
+    throw new ApiError(400, 'not_supported', "ARC has no answer checker here: its answers are votes over the model's augmented versions; use halt 'q' or 'never' and tries 1", ['options', halt === 'verified' ? 'halt' : 'tries']);
+  }
   if (maxSteps !== undefined && maxSteps > limits.maxSteps) {
     throw new ApiError(400, 'max_steps_too_large', `options.maxSteps: ${maxSteps} exceeds this server's limit of ${limits.maxSteps}`, ['options', 'maxSteps']);
   }
@@ -61,8 +66,8 @@ async function prepare(env: Env, req: SolveRequestBody): Promise<Prepared> {
   const served = await serveModel(env, entry);
   const config = served.pkg.config;
   const steps = Math.min(maxSteps ?? config.halt_max_steps, limits.maxSteps);
-  // ARC runs every test input once per augmented version the model knows for the task.
-  const forwards = req.task === 'arc' ? req.puzzle.test.length * arcRows(served.pkg, req.puzzle.id).length : 1;
+  // ARC runs every test input once per augmented version the model knows for the task; Sudoku and Maze once per try.
+  const forwards = req.task === 'arc' ? req.puzzle.test.length * arcRows(served.pkg, req.puzzle.id).length : tries;
   const gflop = (forwards * steps * flopsPerStep(config)) / 1e9;
   if (gflop > limits.maxGflop) throw new ApiError(422, 'compute_limit', `this request needs up to ${gflop.toFixed(0)} GFLOP; the limit is ${limits.maxGflop}`, ['options', 'maxSteps']);
   try {
@@ -71,10 +76,10 @@ async function prepare(env: Env, req: SolveRequestBody): Promise<Prepared> {
     if (e instanceof InvalidPuzzleError) throw new ApiError(422, e.code, e.message, ['puzzle', ...e.path]);
     throw e;
   }
-  return { served, puzzle: req.puzzle, maxSteps: steps, halt, started };
+  return { served, puzzle: req.puzzle, maxSteps: steps, halt, tries, started };
 }
 
-const stepView = (s: SolveStep) => ({ step: s.step, solution: s.solution, confidence: s.confidence });
+const stepView = (s: SolveStep) => ({ step: s.step, solution: s.solution, confidence: s.confidence, copy: s.copy });
 
 export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (result, c) => (result.success ? undefined : validationError(result.error, (result as { data?: unknown }).data, c)) })
   .openapi(solveRoute, async (c) => {
@@ -82,7 +87,7 @@ export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (re
     const p = await prepare(c.env, req);
     if (req.task === 'arc') {
       const t0 = Date.now();
-      const answer = await solveArc(p.served.pkg, req.puzzle.id, { train: req.puzzle.train ?? [], test: req.puzzle.test }, { maxSteps: p.maxSteps, halt: p.halt });
+      const answer = await solveArc(p.served.pkg, req.puzzle.id, { train: req.puzzle.train ?? [], test: req.puzzle.test }, { maxSteps: p.maxSteps, halt: p.halt as 'q' | 'never' }); // prepare() refused 'verified' for ARC
       const first = answer.attempts.map((a) => a.attempt_1);
       return c.json(
         {
@@ -104,6 +109,7 @@ export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (re
     const result = await p.served.solver.solve(p.puzzle, {
       maxSteps: p.maxSteps,
       halt: p.halt,
+      tries: p.tries,
       ...(req.options.returnSteps ? { onStep: (s: SolveStep) => trajectory.push(stepView(s)) } : {}),
     });
     const solveMs = Date.now() - t0;
@@ -115,6 +121,8 @@ export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (re
         verified: result.verified,
         steps: result.steps,
         halted: result.halted,
+        copy: result.copy,
+        work: result.work,
         confidence: result.confidence,
         ...(req.options.returnSteps ? { trajectory } : {}),
         timing: { totalMs: Date.now() - p.started, solveMs },
@@ -135,6 +143,7 @@ export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (re
         const result = await p.served.solver.solve(p.puzzle, {
           maxSteps: p.maxSteps,
           halt: p.halt,
+          tries: p.tries,
           signal: abort.signal,
           yieldEachStep: true,
           onStep: (s) => (writes = writes.then(() => stream.writeSSE({ event: 'step', data: JSON.stringify(stepView(s)) }))),

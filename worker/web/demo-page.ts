@@ -15,7 +15,7 @@ export const DEMO_PAGE = `<!doctype html>
 Each supervision step refines the answer; the page shows them as they stream in. API: <a href="/openapi.json">/openapi.json</a>, <a href="/v1/models">/v1/models</a>.</p>
 <div class="row"><div style="flex:1;min-width:280px">
  <label>Task <select id="task"><option value="sudoku">Sudoku</option><option value="maze">Maze</option></select></label>
- <label><input type="checkbox" id="all"> run every step (official evaluation)</label>
+ <label>Mode <select id="mode"><option value="q">stop when confident (fast)</option><option value="never">every step (official evaluation)</option><option value="tries">8 shuffled copies, stop when one verifies (strongest)</option></select></label>
  <textarea id="puzzle"></textarea>
  <button id="go">Solve</button> <span id="status"></span>
 </div><div id="board" style="flex:1;min-width:280px"></div></div>
@@ -40,7 +40,7 @@ $('go').onclick = async () => {
  const puzzle = task === 'maze' ? text.split('\\n') : text;
  $('status').textContent = 'thinking…';
  const res = await fetch('/v1/solve/stream', { method: 'POST', headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ task, puzzle, options: { halt: $('all').checked ? 'never' : 'q' } }) });
+  body: JSON.stringify({ task, puzzle, options: $('mode').value === 'tries' ? { halt: 'verified', tries: 8 } : { halt: $('mode').value } }) });
  if (!res.ok) { const e = await res.json(); $('status').innerHTML = '<span class="bad">' + e.error.message + '</span>'; return; }
  const reader = res.body.getReader(), dec = new TextDecoder(); let buf = '';
  for (;;) {
@@ -49,8 +49,8 @@ $('go').onclick = async () => {
   let at; while ((at = buf.indexOf('\\n\\n')) >= 0) {
    const msg = buf.slice(0, at); buf = buf.slice(at + 2);
    const ev = (msg.match(/^event: (.*)$/m) || [])[1], data = JSON.parse((msg.match(/^data: (.*)$/m) || [])[1] || 'null');
-   if (ev === 'step') { show(task, text, data.solution); $('status').textContent = 'step ' + data.step + ' · confidence ' + data.confidence.toFixed(3); }
-   if (ev === 'result') { show(task, text, data.solution); $('status').innerHTML = (data.verified ? '<span class="ok">verified</span>' : '<span class="bad">not verified</span>') + ' · ' + data.steps + ' steps · confidence ' + data.confidence.toFixed(3) + ' · ' + data.timing.totalMs + ' ms'; }
+   if (ev === 'step') { show(task, text, data.solution); $('status').textContent = 'step ' + data.step + ' · confidence ' + data.confidence.toFixed(3) + (data.copy ? ' · copy ' + data.copy : ''); }
+   if (ev === 'result') { show(task, text, data.solution); $('status').innerHTML = (data.verified ? '<span class="ok">verified</span>' : '<span class="bad">not verified</span>') + ' · ' + data.steps + ' steps' + (data.work > data.steps ? ' (' + data.work + ' over all copies, answer from copy ' + data.copy + ')' : '') + ' · confidence ' + data.confidence.toFixed(3) + ' · ' + data.timing.totalMs + ' ms'; }
    if (ev === 'error') $('status').innerHTML = '<span class="bad">' + data.error.message + '</span>';
   }
  }
