@@ -56,9 +56,10 @@ export function modelCard(meta: PackageMetadata, bytes: number, title: string, f
     // Rows with test-time tries add the compute column: steps over all copies of a puzzle.
     const tried = evals.some((e) => (e.tries ?? 1) > 1);
     if (tried) {
-      lines.push("`verified · N tries` (not the official procedure): each puzzle ran as N copies, the first as given and the others under",
+      lines.push("`· N tries` rows (not the official procedure): each puzzle ran as N copies, the first as given and the others under",
         "the task's symmetries, and the first answer the task's own checker accepts counts (the checker reads the puzzle, never the",
-        'label), else the first copy\'s; a verified answer stops all copies. `steps, all copies` is the compute spent per puzzle.', '');
+        "label), else the first copy's; with halt `verified` an accepted answer stops all copies. `steps, all copies` is the compute",
+        'spent per puzzle.', '');
     }
     lines.push(`| data | n | halt | weights | exact | token | valid | mean steps |${tried ? ' steps, all copies |' : ''}`, `|---|---|---|---|---|---|---|---|${tried ? '---|' : ''}`);
     for (const e of evals) {
