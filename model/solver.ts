@@ -84,6 +84,9 @@ export function createSolver({ model, task }: { model: LoadedModel; task: TaskNa
   if (codec.seqLen !== cfg.seq_len || codec.vocabSize !== cfg.vocab_size) {
     throw new ConfigError(`model (seq_len ${cfg.seq_len}, vocab_size ${cfg.vocab_size}) does not fit task ${task} (seq_len ${codec.seqLen}, vocab_size ${codec.vocabSize})`);
   }
+  // The task's answer checker and symmetries, for halt 'verified' and tries: fixed per solver.
+  const check = tokenChecker(task, cfg.seq_len);
+  const symmetries = taskSymmetries(task, cfg.seq_len);
   let trm: Trm | null = createTrm(cfg, model.weights);
 
   async function solveBatch(puzzles: readonly unknown[], options: SolveOptions = {}): Promise<Solution[]> {
@@ -102,8 +105,8 @@ export function createSolver({ model, task }: { model: LoadedModel; task: TaskNa
       halt: options.halt,
       tries: options.tries,
       seed: options.seed,
-      check: tokenChecker(task, cfg.seq_len),
-      symmetries: taskSymmetries(task, cfg.seq_len),
+      check,
+      symmetries,
       signal: options.signal,
       yieldEachStep: options.yieldEachStep,
     });

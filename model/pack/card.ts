@@ -54,7 +54,7 @@ export function modelCard(meta: PackageMetadata, bytes: number, title: string, f
     lines.push('', '## Evaluation', '', 'Exact accuracy = every cell right after the last supervision step (the official metric); valid = the answer is',
       "correct by the task's own rule (Maze: any shortest path, not only the label's tie-broken one; — where not measured); `npm run eval` reproduces these rows.", '');
     // Rows with test-time tries add the compute column: steps over all copies of a puzzle.
-    const tried = evals.some((e) => (e.tries ?? 1) > 1);
+    const tried = evals.some((e) => e.tries);
     if (tried) {
       lines.push("`· N tries` rows (not the official procedure): each puzzle ran as N copies, the first as given and the others under",
         "the task's symmetries, and the first answer the task's own checker accepts counts (the checker reads the puzzle, never the",
@@ -63,7 +63,7 @@ export function modelCard(meta: PackageMetadata, bytes: number, title: string, f
     }
     lines.push(`| data | n | halt | weights | exact | token | valid | mean steps |${tried ? ' steps, all copies |' : ''}`, `|---|---|---|---|---|---|---|---|${tried ? '---|' : ''}`);
     for (const e of evals) {
-      const halt = (e.tries ?? 1) > 1 ? `${e.halt} · ${e.tries} tries` : e.halt;
+      const halt = e.tries ? `${e.halt} · ${e.tries} tries` : e.halt;
       const work = tried ? ` ${(e.meanWork ?? e.meanSteps).toFixed(2)} |` : '';
       lines.push(`| ${e.data} | ${e.count} | ${halt} | ${e.quantization ?? meta.quantization} | ${pct(e.exactAccuracy)} | ${pct(e.tokenAccuracy)} | ${e.validAccuracy === undefined ? '—' : pct(e.validAccuracy)} | ${e.meanSteps.toFixed(2)} |${work}`);
     }

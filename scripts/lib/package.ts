@@ -71,15 +71,16 @@ export async function recardPackage(dir: string, o: { evaluations: CardEvaluatio
   const title = o.title ?? /^# (.+)$/m.exec(await read('README.md'))?.[1];
   if (!title) throw new TrmError('invalid_package', `${dir}/README.md: no "# title" line to keep (give --title)`);
 
-  const provenance = modelJson.userDefinedMetadata.trmEdge.provenance;
-  const key = (e: CardEvaluation) => JSON.stringify([e.data, e.halt, e.tries ?? 1, e.quantization ?? parsed.data.quantization]);
+  // The card is written from the parsed metadata; model.json takes back only the new provenance.
+  const meta = parsed.data;
+  const key = (e: CardEvaluation) => JSON.stringify([e.data, e.halt, e.tries ?? 1, e.quantization ?? meta.quantization]);
   const fresh = new Set(o.evaluations.map(key));
-  const old = ((provenance.metrics?.evaluations ?? []) as CardEvaluation[]).filter((e) => !fresh.has(key(e)));
+  const old = ((meta.provenance.metrics?.evaluations ?? []) as CardEvaluation[]).filter((e) => !fresh.has(key(e)));
   const evaluations = [...old, ...o.evaluations];
-  provenance.metrics = { ...provenance.metrics, evaluations };
-  if (o.notes !== undefined) provenance.notes = o.notes;
+  meta.provenance.metrics = { ...meta.provenance.metrics, evaluations };
+  if (o.notes !== undefined) meta.provenance.notes = o.notes;
+  modelJson.userDefinedMetadata.trmEdge.provenance = meta.provenance;
 
-  const meta = metadataSchema.parse(modelJson.userDefinedMetadata.trmEdge);
   const bytes = meta.shards.reduce((n, s) => n + s.bytes, 0);
   const figure = (await exists(join(dir, TRAINING_SVG))) ? TRAINING_SVG : undefined;
   await writeAtomic(join(dir, 'model.json'), JSON.stringify(modelJson, null, 1) + '\n');
