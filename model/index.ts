@@ -17,7 +17,7 @@ export { loadCheckpoint, taskHints, type LoadedModel, type LoadCheckpointOptions
 export { inferConfig, loadOfficialWeights, officialShapes, officialKey, weightTensors, type TrmWeights, type BlockWeights } from './weights.js';
 export { readCheckpoint, bytesSource, type ByteSource, type Checkpoint, type CheckpointFormat, type TensorEntry, type DType } from './checkpoint/index.js';
 export { stablemax, logStablemax, stablemaxCrossEntropy } from './stablemax.js';
-export { createRng, type Rng, type RngState } from './rng.js';
+export { createRng, seedFor, type Rng, type RngState } from './rng.js';
 export * from './errors.js';
 export * from './tasks/index.js';
 export { evaluate, type EvaluationResult, type EvaluateOptions } from './evaluate.js';

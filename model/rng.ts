@@ -67,3 +67,16 @@ export function createRng(seed: number | RngState): Rng {
   };
   return rng;
 }
+
+/**
+ * A seed derived from `seed` and a list of integers (FNV-1a over their 32-bit words), so that what is
+ * drawn for an item depends on the item itself, not on where it sits in a batch or a data set.
+ */
+export function seedFor(seed: number, values: ArrayLike<number>): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < values.length; i++) {
+    let v = values[i]! | 0;
+    for (let byte = 0; byte < 4; byte++, v >>>= 8) h = Math.imul(h ^ (v & 0xff), 0x01000193) >>> 0;
+  }
+  return h;
+}

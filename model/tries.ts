@@ -11,7 +11,7 @@
  */
 import { TrmError } from './errors.js';
 import { checkBatch, recurse, type Batch, type HaltMode, type SampleStep, type StepOptions, type StepOutput } from './inference.js';
-import { createRng } from './rng.js';
+import { createRng, seedFor } from './rng.js';
 import type { SymmetryGroup, TokenSymmetry } from './tasks/codec.js';
 import type { Trm } from './trm.js';
 
@@ -24,7 +24,10 @@ export interface TryOptions extends Omit<StepOptions, 'halt' | 'probabilities' |
   halt?: SearchHalt;
   /** Copies per puzzle, default 1; at most 1 + the task's symmetries (a 30×30 maze: 8). */
   tries?: number;
-  /** Seed of the drawn symmetries (default 0): the same seed gives the same copies. */
+  /**
+   * Seed of the drawn symmetries (default 0). A puzzle's copies are drawn from this seed and the
+   * puzzle's tokens, so the same seed gives a puzzle the same copies in any batch, order or data set.
+   */
   seed?: number;
   /** The task's checker of an answer (`tokenChecker`); needed by halt 'verified' and by tries > 1. */
   check?: (puzzle: Int32Array, answer: Int32Array) => boolean;
@@ -67,12 +70,12 @@ export async function* recurseTries(trm: Trm, batch: Batch, options: TryOptions 
   const check = halt === 'verified' || tries > 1 ? options.check : undefined;
 
   // Copy k of puzzle p is row p·tries + k.
-  const rng = createRng(options.seed ?? 0);
   const symmetry: (TokenSymmetry | null)[] = [];
   const tokens = new Int32Array(B * tries * S);
   for (let p = 0; p < B; p++) {
+    const rng = tries > 1 ? createRng(seedFor(options.seed ?? 0, puzzle(p))) : undefined;
     for (let k = 0; k < tries; k++) {
-      const s = k === 0 ? null : options.symmetries!.draw(k, rng);
+      const s = k === 0 ? null : options.symmetries!.draw(k, rng!);
       symmetry.push(s);
       tokens.set(s ? s.apply(puzzle(p)) : puzzle(p), (p * tries + k) * S);
     }

@@ -30,7 +30,7 @@ const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <sp
   --tries <n>         run each puzzle as n copies, the first as given, the others under the task's
                       symmetries (Sudoku shuffles, maze rotations/reflections); the first verified copy's
                       answer counts (default 1; see model/tries.ts). Use with --halt verified
-  --seed <s>          seed of the copies' symmetries (default 0; the copies depend on --seed and --batch)
+  --seed <s>          seed of the copies' symmetries (default 0; with the puzzle, it fixes each puzzle's copies)
   --max-steps <n>     supervision steps (default: the model's halt_max_steps)
   --batch <n>         puzzles per forward pass (default 32)
   --json <file>       write the results as JSON, with which examples were solved (for npm run compare)`;

@@ -22,7 +22,7 @@ const USAGE = `usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32]
        npm run export -- --package <dir> --evals <eval.json>... [--notes <file.md>] [--title <text>]
 
   --package <dir>   adds evaluations to a package folder's card (a row replaces one of the same data, halt,
-                    tries and weights) and replaces its notes when --notes is given; the weights are untouched`;
+                    tries, seed and weights) and replaces its notes when --notes is given; the weights are untouched`;
 
 /** Card rows from \`npm run eval -- --json\` reports. */
 async function cardRows(files: string[]): Promise<CardEvaluation[]> {
@@ -33,7 +33,7 @@ async function cardRows(files: string[]): Promise<CardEvaluation[]> {
       rows.push({
         data: r.data, count: r.count, halt: report.halt, exactAccuracy: r.exactAccuracy, tokenAccuracy: r.tokenAccuracy, validAccuracy: r.validAccuracy, meanSteps: r.meanSteps,
         ...(report.quantization ? { quantization: report.quantization } : {}),
-        ...(report.tries ? { tries: report.tries, meanWork: r.meanWork } : {}),
+        ...(report.tries ? { tries: report.tries, meanWork: r.meanWork, ...(report.seed ? { seed: report.seed } : {}) } : {}),
       });
     }
   }

@@ -15,6 +15,8 @@ export interface CardEvaluation {
   /** Copies per puzzle (`npm run eval --tries`), when more than one; `meanWork`: steps over all copies. */
   tries?: number;
   meanWork?: number;
+  /** The seed of the copies' symmetries, when not 0. */
+  seed?: number;
 }
 
 /** `figure`: the package's training-curves image (a path relative to the card), when it has one. */
@@ -58,12 +60,15 @@ export function modelCard(meta: PackageMetadata, bytes: number, title: string, f
     if (tried) {
       lines.push("`· N tries` rows (not the official procedure): each puzzle ran as N copies, the first as given and the others under",
         "the task's symmetries, and the first answer the task's own checker accepts counts (the checker reads the puzzle, never the",
-        "label), else the first copy's; with halt `verified` an accepted answer stops all copies. `steps, all copies` is the compute",
-        'spent per puzzle.', '');
+        "label), else the first copy's; with halt `verified` an accepted answer stops all copies.",
+        meta.task === 'maze'
+          ? 'Copy k is the maze under the k-th of its rotations and reflections, the same for every maze.'
+          : "A puzzle's copies are drawn from the seed (`--seed`, 0 unless the row names another) and the puzzle itself, so they do not depend on the batch or the set.",
+        '`steps, all copies` is the compute spent per puzzle.', '');
     }
     lines.push(`| data | n | halt | weights | exact | token | valid | mean steps |${tried ? ' steps, all copies |' : ''}`, `|---|---|---|---|---|---|---|---|${tried ? '---|' : ''}`);
     for (const e of evals) {
-      const halt = e.tries ? `${e.halt} · ${e.tries} tries` : e.halt;
+      const halt = e.tries ? `${e.halt} · ${e.tries} tries${e.seed ? ` · seed ${e.seed}` : ''}` : e.halt;
       const work = tried ? ` ${(e.meanWork ?? e.meanSteps).toFixed(2)} |` : '';
       lines.push(`| ${e.data} | ${e.count} | ${halt} | ${e.quantization ?? meta.quantization} | ${pct(e.exactAccuracy)} | ${pct(e.tokenAccuracy)} | ${e.validAccuracy === undefined ? '—' : pct(e.validAccuracy)} | ${e.meanSteps.toFixed(2)} |${work}`);
     }

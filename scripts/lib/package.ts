@@ -58,7 +58,7 @@ export async function savePackage(out: string, o: SaveOptions): Promise<number> 
 /**
  * Puts new evaluations (and notes, a title) on a package folder's card without touching its weights:
  * model.json's provenance and README.md are rewritten, each atomically. A new row replaces an old one
- * of the same data, halt, tries and weights. The title stays the card's first heading unless given.
+ * of the same data, halt, tries, seed and weights. The title stays the card's first heading unless given.
  * Returns the number of evaluation rows on the card.
  */
 export async function recardPackage(dir: string, o: { evaluations: CardEvaluation[]; notes?: string; title?: string }): Promise<number> {
@@ -73,7 +73,7 @@ export async function recardPackage(dir: string, o: { evaluations: CardEvaluatio
 
   // The card is written from the parsed metadata; model.json takes back only the new provenance.
   const meta = parsed.data;
-  const key = (e: CardEvaluation) => JSON.stringify([e.data, e.halt, e.tries ?? 1, e.quantization ?? meta.quantization]);
+  const key = (e: CardEvaluation) => JSON.stringify([e.data, e.halt, e.tries ?? 1, e.seed ?? 0, e.quantization ?? meta.quantization]);
   const fresh = new Set(o.evaluations.map(key));
   const old = ((meta.provenance.metrics?.evaluations ?? []) as CardEvaluation[]).filter((e) => !fresh.has(key(e)));
   const evaluations = [...old, ...o.evaluations];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  createRng, createSolver, createTrm, parseSudoku, recurse, recurseTries, runSteps, sudokuSymmetries, tokenChecker, TrmError,
+  createRng, seedFor, createSolver, createTrm, parseSudoku, recurse, recurseTries, runSteps, sudokuSymmetries, tokenChecker, TrmError,
   mazeSymmetries, type Trm, type TryOptions, type TrySample,
 } from '../../model/index.js';
 import { loadModelFromPath } from '../../model/runtime/node.js';
@@ -63,10 +63,12 @@ describe('test-time tries', () => {
   it("runs copy k as the puzzle under the k-th drawn symmetry and maps that copy's answer back", async () => {
     const texts = HARD.slice(0, 3);
     const tries = 3;
-    // The copies by hand: the same draws, in the same order (puzzle by puzzle, copy by copy).
-    const rng = createRng(7);
+    // The copies by hand: the same draws, from the seed and each puzzle's tokens, copy by copy.
     const rows: Int32Array[] = [];
-    const symmetries = texts.map(() => Array.from({ length: tries }, (_, k) => (k ? sudokuSymmetries.draw(k, rng) : null)));
+    const symmetries = texts.map((text) => {
+      const rng = createRng(seedFor(7, tokens(text)));
+      return Array.from({ length: tries }, (_, k) => (k ? sudokuSymmetries.draw(k, rng) : null));
+    });
     texts.forEach((text, p) => symmetries[p]!.forEach((s) => rows.push(s ? s.apply(tokens(text)) : tokens(text))));
     const byHand = await runSteps(trm, { tokens: Int32Array.from(rows.flatMap((r) => [...r])), identifiers: new Int32Array(rows.length) }, { maxSteps: 2 });
     const lastCopy = texts.map((_, p) => symmetries[p]![2]!.invert(byHand[p * tries + 2]!.predictions).join(''));
@@ -81,6 +83,21 @@ describe('test-time tries', () => {
     // Accepting nothing returns copy 0's answer: the puzzle as given.
     const none = await finals(trm, batchOf(texts), { tries, seed: 7, maxSteps: 2, check: () => false, symmetries: sudokuSymmetries });
     none.forEach(({ sample }, p) => expect([sample.copy, sample.verified, sample.predictions.join('')]).toEqual([0, false, byHand[p * tries]!.predictions.join('')]));
+  });
+
+  it("gives a puzzle the same copies alone, in any batch and at any place in it, and other copies under another seed", async () => {
+    const options: TryOptions = { tries: 4, seed: 3, maxSteps: 2, check, symmetries: sudokuSymmetries };
+    const answer = ({ sample }: { sample: TrySample }) => [sample.copy, sample.work, sample.predictions.join('')];
+    const alone = await finals(trm, batchOf([HARD[5]!]), options);
+    const inBatch = await finals(trm, batchOf([HARD[9]!, HARD[2]!, HARD[5]!]), options);
+    expect(answer(inBatch[2]!)).toEqual(answer(alone[0]!));
+    // Another seed draws other shuffles: the copies' answers (as run, before mapping back) differ.
+    const rows = (seed: number) => {
+      const rng = createRng(seedFor(seed, tokens(HARD[5]!)));
+      return sudokuSymmetries.draw(1, rng).apply(tokens(HARD[5]!)).join('');
+    };
+    expect(rows(3)).not.toBe(rows(4));
+    expect(seedFor(3, tokens(HARD[5]!))).not.toBe(seedFor(3, tokens(HARD[9]!)));
   });
 
   it("halt 'verified' with 8 tries solves Kaggle-hard puzzles one run misses; every verified answer is the solution", async () => {

@@ -35,9 +35,9 @@ describe('--tries in the CLIs', () => {
     expect(x4.meanWork).toBeGreaterThanOrEqual(x4.meanSteps);
     expect(x4.meanWork).toBeLessThanOrEqual(4 * 8);
     expect(x1.meanWork).toBe(x1.meanSteps);
-    // The same seed gives the same copies, so the same answers.
+    // The same seed gives a puzzle the same copies in any batch, so the same answers at another --batch.
     const again = join(scratch, 'again.json');
-    expect((await cli('eval', '--model', MODEL, '--data', HARD, '--halt', 'verified', '--tries', '4', '--seed', '3', '--json', again)).code).toBe(0);
+    expect((await cli('eval', '--model', MODEL, '--data', HARD, '--halt', 'verified', '--tries', '4', '--seed', '3', '--batch', '5', '--json', again)).code).toBe(0);
     expect(read(again).results[0].solved).toBe(x4.solved);
   });
 
@@ -50,7 +50,7 @@ describe('--tries in the CLIs', () => {
     const card = readFileSync(join(pkg, 'README.md'), 'utf8');
     const row = read(join(scratch, 'four.json')).results[0];
     const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
-    expect(card).toContain(`| ${row.data} | 12 | verified · 4 tries | int8 | ${pct(row.exactAccuracy)} |`);
+    expect(card).toContain(`| ${row.data} | 12 | verified · 4 tries · seed 3 | int8 | ${pct(row.exactAccuracy)} |`);
     expect(card).toContain(`| ${row.meanSteps.toFixed(2)} | ${row.meanWork.toFixed(2)} |`);
     expect(card).toMatch(/\| mean steps \| steps, all copies \|/);
     expect(card.split('\n')[0]).toBe(readFileSync(join(MODEL, 'README.md'), 'utf8').split('\n')[0]); // the title kept

@@ -78,6 +78,13 @@ describe('POST /v1/solve in workerd', () => {
     expect(typeof body.error.message).toBe('string');
   });
 
+  it('refuses more maze tries than the maze has symmetries, naming options.tries', async () => {
+    const { status, body } = await solve({ task: 'maze', puzzle: ['S' + ' '.repeat(8) + 'G', ...Array(9).fill(' '.repeat(10))], options: { tries: 9 } });
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'too_many_tries', path: ['options', 'tries'] });
+    expect(body.error.message).toMatch(/9 is more than this maze model has copies for \(1 \+ 7 symmetries\)/);
+  });
+
   it('names where the puzzle is wrong', async () => {
     const { body } = await solve({ task: 'maze', puzzle: ['S' + ' '.repeat(8) + 'G', ' '.repeat(4) + 'S' + ' '.repeat(5), ...Array(8).fill(' '.repeat(10))] });
     expect(body.error.message).toMatch(/maze: second 'S' at row 2, col 5/);
