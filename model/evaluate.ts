@@ -69,7 +69,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
   const exactByStep = new Array<number>(maxSteps).fill(0);
   let exact = 0, token = 0, steps = 0, work = 0, confidence = 0, qRight = 0, valid = 0, solved = '';
   const S = trm.config.seq_len;
-  const { halt, tries, symmetries, seed, verify: check } = options;
+  const { halt, tries, symmetries, seed, verify } = options;
 
   for (let from = 0; from < examples.length; from += batchSize) {
     const batch = examples.slice(from, from + batchSize);
@@ -77,7 +77,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
     batch.forEach((e, i) => tokens.set(e.tokens, i * S));
     const current: { correct: boolean; right: number; labelled: number; q: number; steps: number; work: number; predictions: Int32Array }[] = [];
     let lastStep = 0;
-    for await (const out of recurseTries(trm, { tokens, identifiers: Int32Array.from(batch, (e) => e.id) }, { maxSteps, halt, tries, symmetries, seed, check })) {
+    for await (const out of recurseTries(trm, { tokens, identifiers: Int32Array.from(batch, (e) => e.id) }, { maxSteps, halt, tries, symmetries, seed, check: verify })) {
       for (const s of out.samples) {
         const { right, labelled } = score(s.predictions, batch[s.index]!.labels);
         current[s.index] = { correct: right === labelled, right, labelled, q: s.qHalt, steps: out.step, work: s.work, predictions: s.predictions };
@@ -92,7 +92,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
       options.onPrediction?.(batch[i]!, c.predictions, c.q);
       exact += c.correct ? 1 : 0;
       solved += c.correct ? '1' : '0';
-      valid += options.verify?.(batch[i]!.tokens, c.predictions) ? 1 : 0;
+      valid += verify?.(batch[i]!.tokens, c.predictions) ? 1 : 0;
       token += c.labelled ? c.right / c.labelled : 1;
       steps += c.steps;
       work += c.work;
@@ -112,7 +112,7 @@ export async function evaluate(trm: Trm, examples: readonly Example[], options: 
     meanWork: work / n,
     meanConfidence: confidence / n,
     qHaltAccuracy: qRight / n,
-    ...(options.verify ? { validAccuracy: valid / n } : {}),
+    ...(verify ? { validAccuracy: valid / n } : {}),
     solved,
     seconds: (performance.now() - started) / 1000,
   };

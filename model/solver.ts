@@ -6,8 +6,8 @@
 import { ConfigError, DisposedError } from './errors.js';
 import { sigmoid } from './inference.js';
 import type { LoadedModel } from './load.js';
-import { getTask, taskSymmetries, tokenChecker } from './tasks/index.js';
-import { recurseTries, type SearchHalt, type TrySample } from './tries.js';
+import { getTask, tokenChecker } from './tasks/index.js';
+import { maxTries, recurseTries, type SearchHalt, type TrySample } from './tries.js';
 import type { TaskName } from './tasks/codec.js';
 import { createTrm, type Trm } from './trm.js';
 
@@ -70,6 +70,8 @@ export interface Solution {
 export interface Solver {
   readonly task: TaskName;
   readonly model: LoadedModel;
+  /** The most `tries` this task takes: the puzzle plus each of its symmetries (1 where it has none). */
+  readonly maxTries: number;
   solve(puzzle: unknown, options?: SolveOptions): Promise<Solution>;
   /** One batched forward for many puzzles (faster per puzzle than separate solves). */
   solveBatch(puzzles: readonly unknown[], options?: SolveOptions): Promise<Solution[]>;
@@ -84,9 +86,8 @@ export function createSolver({ model, task }: { model: LoadedModel; task: TaskNa
   if (codec.seqLen !== cfg.seq_len || codec.vocabSize !== cfg.vocab_size) {
     throw new ConfigError(`model (seq_len ${cfg.seq_len}, vocab_size ${cfg.vocab_size}) does not fit task ${task} (seq_len ${codec.seqLen}, vocab_size ${codec.vocabSize})`);
   }
-  // The task's answer checker and symmetries, for halt 'verified' and tries: fixed per solver.
+  // The task's answer checker, for halt 'verified' and tries: fixed per solver (the symmetries are the codec's).
   const check = tokenChecker(task, cfg.seq_len);
-  const symmetries = taskSymmetries(task, cfg.seq_len);
   let trm: Trm | null = createTrm(cfg, model.weights);
 
   async function solveBatch(puzzles: readonly unknown[], options: SolveOptions = {}): Promise<Solution[]> {
@@ -100,17 +101,8 @@ export function createSolver({ model, task }: { model: LoadedModel; task: TaskNa
     const identifiers = Int32Array.from(options.identifiers ?? parsed.map(() => 0));
     const { onStep } = options;
     const last: { sample: TrySample; steps: number }[] = [];
-    const tries = recurseTries(trm, { tokens, identifiers }, {
-      maxSteps: options.maxSteps,
-      halt: options.halt,
-      tries: options.tries,
-      seed: options.seed,
-      check,
-      symmetries,
-      signal: options.signal,
-      yieldEachStep: options.yieldEachStep,
-    });
-    for await (const out of tries) {
+    const { maxSteps, halt, tries, seed, signal, yieldEachStep } = options;
+    for await (const out of recurseTries(trm, { tokens, identifiers }, { maxSteps, halt, tries, seed, signal, yieldEachStep, check, symmetries: codec.symmetries })) {
       for (const s of out.samples) {
         last[s.index] = { sample: s, steps: out.step };
         if (onStep) {
@@ -137,6 +129,7 @@ export function createSolver({ model, task }: { model: LoadedModel; task: TaskNa
   return {
     task,
     model,
+    maxTries: maxTries(codec.symmetries),
     solveBatch,
     solve: async (puzzle, options) => (await solveBatch([puzzle], options))[0]!,
     dispose() {

@@ -46,18 +46,17 @@ async function main(): Promise<number> {
   if (!o.model || !o.data?.length) throw new UsageError('--model and --data are required');
   if (!(SEARCH_HALTS as readonly string[]).includes(o.halt!)) throw new UsageError(`--halt must be one of ${SEARCH_HALTS.join(', ')}, got ${JSON.stringify(o.halt)}`);
   const halt = o.halt as SearchHalt;
-  const positive = (name: string, v: string | undefined) => {
+  const integer = (name: string, v: string | undefined, min: 0 | 1) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a ${min ? 'positive' : 'non-negative'} integer, got ${JSON.stringify(v)}`);
     return n;
   };
-  const limit = positive('limit', o.limit) ?? Infinity;
-  const maxSteps = positive('max-steps', o['max-steps']);
-  const batchSize = positive('batch', o.batch)!;
-  const tries = positive('tries', o.tries)!;
-  const seed = Number(o.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(o.seed)}`);
+  const limit = integer('limit', o.limit, 1) ?? Infinity;
+  const maxSteps = integer('max-steps', o['max-steps'], 1);
+  const batchSize = integer('batch', o.batch, 1)!;
+  const tries = integer('tries', o.tries, 1)!;
+  const seed = integer('seed', o.seed, 0)!;
 
   await initBackend('wasm');
   const sets = await Promise.all(o.data.map((spec) => openEvalSet(spec, limit)));

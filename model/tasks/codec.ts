@@ -41,4 +41,6 @@ export interface TaskCodec<P, S = P> {
   verify(puzzle: P, solution: S): boolean;
   /** The solution in the task's natural form (what `parse` accepts for puzzles). */
   format(solution: S): unknown;
+  /** Its symmetries on tokens, for test-time copies of a puzzle (`tries`); absent where it has none. */
+  readonly symmetries?: SymmetryGroup;
 }

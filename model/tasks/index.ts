@@ -2,8 +2,8 @@
 import { InvalidPuzzleError } from '../errors.js';
 import { arcCodec } from './arc.js';
 import type { SymmetryGroup, TaskCodec, TaskName } from './codec.js';
-import { createMazeCodec, mazeCodec, mazeSymmetries } from './maze.js';
-import { sudokuCodec, sudokuSymmetries } from './sudoku.js';
+import { createMazeCodec, mazeCodec } from './maze.js';
+import { sudokuCodec } from './sudoku.js';
 
 export const TASKS = Object.freeze({ sudoku: sudokuCodec, maze: mazeCodec, arc: arcCodec });
 
@@ -36,15 +36,10 @@ export function tokenChecker(name: TaskName, seqLen?: number): ((puzzle: Int32Ar
 }
 
 /**
- * The symmetries for test-time copies of a puzzle (`tries`), sized like `getTask`; ARC has none here
- * (its augmentations change the puzzle identifier, and its answers are voted on instead).
+ * The symmetries for test-time copies of a puzzle (`tries`): the codec's, sized like `getTask`; ARC
+ * has none here (its augmentations change the puzzle identifier, and its answers are voted on instead).
  */
-export function taskSymmetries(name: TaskName, seqLen?: number): SymmetryGroup | undefined {
-  if (name === 'sudoku') return sudokuSymmetries;
-  if (name !== 'maze') return undefined;
-  const side = Math.round(Math.sqrt(seqLen ?? mazeCodec.seqLen));
-  return mazeSymmetries(side, side);
-}
+export const taskSymmetries = (name: TaskName, seqLen?: number): SymmetryGroup | undefined => getTask(name, seqLen).symmetries;
 
 export type { SymmetryGroup, TaskCodec, TaskName, TokenSymmetry } from './codec.js';
 export * from './grid.js';

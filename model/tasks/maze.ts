@@ -137,6 +137,7 @@ export function createMazeCodec(rows = 30, cols = 30): TaskCodec<MazeGrid> {
     decode: (tokens) => createGrid(rows, cols, Uint8Array.from(tokens, (t) => (t >= 1 && t <= 5 ? t : 0))),
     verify: isMazeSolution,
     format: formatMaze,
+    symmetries: mazeSymmetries(rows, cols),
   };
 }
 

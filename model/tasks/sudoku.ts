@@ -80,18 +80,6 @@ export function isSudokuSolution(puzzle: SudokuGrid, solution: SudokuGrid): bool
   );
 }
 
-export const sudokuCodec: TaskCodec<SudokuGrid> = {
-  name: 'sudoku',
-  vocabSize: 11,
-  seqLen: 81,
-  parse: parseSudoku,
-  encode: (p) => Int32Array.from(p.cells, (v) => v + 1),
-  // Digits are tokens 2-10; PAD (0) or blank (1) predictions decode to 0, an unfilled cell.
-  decode: (tokens) => createGrid(N, N, Uint8Array.from(tokens, (t) => (t >= 2 && t <= 10 ? t - 1 : 0))),
-  verify: isSudokuSolution,
-  format: formatSudoku,
-};
-
 /** One draw of the official `shuffle_sudoku` augmentation. */
 export interface SudokuShuffle {
   transpose: boolean;
@@ -159,4 +147,17 @@ export const sudokuSymmetries: SymmetryGroup = {
       },
     };
   },
+};
+
+export const sudokuCodec: TaskCodec<SudokuGrid> = {
+  name: 'sudoku',
+  vocabSize: 11,
+  seqLen: 81,
+  parse: parseSudoku,
+  encode: (p) => Int32Array.from(p.cells, (v) => v + 1),
+  // Digits are tokens 2-10; PAD (0) or blank (1) predictions decode to 0, an unfilled cell.
+  decode: (tokens) => createGrid(N, N, Uint8Array.from(tokens, (t) => (t >= 2 && t <= 10 ? t - 1 : 0))),
+  verify: isSudokuSolution,
+  format: formatSudoku,
+  symmetries: sudokuSymmetries,
 };

@@ -15,7 +15,7 @@ import { flopsPerStep } from '../../model/cost.js';
 import { InvalidPuzzleError, TrmError } from '../../model/errors.js';
 import { initWorkerdBackend } from '../../model/runtime/workerd.js';
 import { arcRows, solveArc } from '../../model/arc-solver.js';
-import { getTask, taskSymmetries } from '../../model/tasks/index.js';
+import { getTask } from '../../model/tasks/index.js';
 import type { SolveStep } from '../../model/solver.js';
 import type { SearchHalt } from '../../model/tries.js';
 import { limitsOf, type Env } from '../env.js';
@@ -65,9 +65,10 @@ async function prepare(env: Env, req: SolveRequestBody): Promise<Prepared> {
   await initWorkerdBackend(simdModule);
   const served = await serveModel(env, entry);
   const config = served.pkg.config;
-  const symmetries = req.task === 'arc' ? 0 : (taskSymmetries(req.task, config.seq_len)?.size ?? 0);
-  if (req.task !== 'arc' && tries > 1 + symmetries) {
-    throw new ApiError(400, 'too_many_tries', `options.tries: ${tries} is more than this ${req.task} model has copies for (1 + ${symmetries} symmetries)`, ['options', 'tries']);
+  // ARC was refused above; Sudoku and Maze allow as many copies as the task has forms.
+  const { maxTries } = served.solver;
+  if (tries > maxTries) {
+    throw new ApiError(400, 'too_many_tries', `options.tries: ${tries} is more than this ${req.task} model has copies for (1 + ${maxTries - 1} symmetries)`, ['options', 'tries']);
   }
   const steps = Math.min(maxSteps ?? config.halt_max_steps, limits.maxSteps);
   // ARC runs every test input once per augmented version the model knows for the task; Sudoku and Maze once per try.
