@@ -11,7 +11,6 @@ import { execSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatMaze, formatSudoku, PRESETS, sudokuCodec, type TrmConfig, type TrmWeights } from '../model/index.js';
 import { initWeights } from '../model/train/init.js';
@@ -22,6 +21,13 @@ import { benchEdge, type EdgeReport } from './bench/edge.js';
 import { benchInference, type InferencePlan, type InferenceRow } from './bench/inference.js';
 import { gflops, time, type Stats } from './bench/measure.js';
 import { benchTraining, type TrainingRow } from './bench/training.js';
+import { checkOutputFile, parseOptions, runCli } from './lib/cli.js';
+
+const USAGE = `usage: npm run bench [-- --json <file>] [--md <file>] [--quick]
+
+  --json <file>   write the results as JSON
+  --md <file>     write the results as markdown between <!-- bench:start --> and <!-- bench:end --> (the rest of the file is kept)
+  --quick         every section at toy sizes (proves it runs)`;
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -53,8 +59,11 @@ async function ceiling(quick: boolean): Promise<Ceiling> {
   return fastest(runs);
 }
 
-async function main(): Promise<void> {
-  const o = parseArgs({ options: { json: { type: 'string' }, md: { type: 'string' }, quick: { type: 'boolean', default: false } } }).values;
+async function main(): Promise<number> {
+  const o = parseOptions({ options: { json: { type: 'string' }, md: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } }).values;
+  if (o.help) return console.log(USAGE), 0;
+  // Before the measurements, which a bad output path would otherwise throw away.
+  for (const [option, path] of [['json', o.json], ['md', o.md]] as const) if (path) await checkOutputFile(option, path);
   const quick = o.quick!;
   const workers = availableParallelism();
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: workers, node: process.version, tfjs: tf.version_core, date: new Date().toISOString(), commit: execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim() };
@@ -136,6 +145,7 @@ async function main(): Promise<void> {
   const report = { machine, command: `npm run bench${quick ? ' -- --quick' : ''}`, ceiling: peak, ceilings: ceilings.map((c) => c.gflops), inference, training, edge };
   if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
   if (o.md) await writeMarkdown(o.md, markdown(report));
+  return 0;
 }
 
 /** Replaces only the generated part of the file (between the markers; appended when it has none), keeping the hand-written notes. */
@@ -215,7 +225,4 @@ function markdown(r: { machine: Record<string, unknown>; command: string; ceilin
   return lines.join('\n') + '\n';
 }
 
-main().catch((e) => {
-  console.error(`bench: ${(e as Error).stack ?? e}`);
-  process.exit(1);
-});
+runCli('bench', USAGE, main);

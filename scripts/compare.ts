@@ -7,15 +7,15 @@
  */
 import { TrmError } from '../model/errors.js';
 import { readEvalReport, type EvalReport } from './lib/eval-report.js';
-import { mcnemarExact, pair, type Paired } from './lib/paired-test.js';
+import { mcnemarExact, pairSets, type Paired } from './lib/paired-test.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run compare -- <a.json> <b.json>
 
   <a.json> <b.json>   reports written by npm run eval -- --json (e.g. the shipped package's and a candidate's)
 
-Sets are matched by their description (same source, range and count). For each, and for all matched
-sets together: puzzles solved by A, by B, by both, by only one, and the two-sided exact McNemar p-value.`;
+Sets are matched by the puzzles they hold (a fingerprint of their examples; in reports written before
+fingerprints, by their description). For each, and for all matched sets together: puzzles solved by A, by B, by both, by only one, and the two-sided exact McNemar p-value.`;
 
 /** Both reports with per-example results, which the pairing needs. */
 async function readPaired(file: string): Promise<EvalReport> {
@@ -31,13 +31,7 @@ async function main(): Promise<number> {
   if (positionals.length !== 2) throw new UsageError(`two reports are needed, got ${positionals.length}`);
   const [fileA, fileB] = positionals as [string, string];
   const [a, b] = await Promise.all([readPaired(fileA), readPaired(fileB)]);
-  const inA = new Set(a.results.map((r) => r.data));
-  const inB = new Map(b.results.map((r) => [r.data, r]));
-  const rows: (Paired & { data: string; count: number })[] = [];
-  for (const x of a.results) {
-    const y = inB.get(x.data);
-    if (y) rows.push({ data: x.data, count: x.count, ...pair(x.solved!, y.solved!) });
-  }
+  const { rows, unmatched } = pairSets(a.results, b.results, [fileA, fileB]);
   if (!rows.length) throw new TrmError('invalid_data', `no set is in both reports (A: ${a.results.map((r) => r.data).join('; ')} · B: ${b.results.map((r) => r.data).join('; ')})`);
 
   const describe = (r: EvalReport) => `${r.model} (${r.quantization ?? 'fp32'}, halt ${r.halt}${r.tries ? `, ${r.tries} tries` : ''})`;
@@ -50,7 +44,6 @@ async function main(): Promise<number> {
     const sum = (k: 'count' | keyof Paired) => rows.reduce((s, r) => s + r[k], 0);
     line(`all ${rows.length} sets`, { count: sum('count'), both: sum('both'), onlyA: sum('onlyA'), onlyB: sum('onlyB'), neither: sum('neither') });
   }
-  const unmatched = [...a.results.filter((r) => !inB.has(r.data)).map((r) => `A: ${r.data}`), ...b.results.filter((r) => !inA.has(r.data)).map((r) => `B: ${r.data}`)];
   if (unmatched.length) console.log(`\nnot in both, not compared: ${unmatched.join(' · ')}`);
   return 0;
 }

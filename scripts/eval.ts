@@ -5,6 +5,7 @@
  * cells) and reports token accuracy, answers valid by the task's own rule (a maze's other shortest
  * paths count there), exact accuracy after each supervision step, the mean halting step and the time. Exit 0, or 2 on bad input.
  */
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { createTrm, TrmError, type TaskName } from '../model/index.js';
@@ -12,9 +13,10 @@ import { evaluate, type EvaluationResult } from '../model/evaluate.js';
 import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
 import { initBackend, loadModelFromPath } from '../model/runtime/node.js';
 import { SEARCH_HALTS, type SearchHalt } from '../model/tries.js';
+import type { Example } from '../model/data/source.js';
 import { answerChecker, answerSymmetries, openEvalSet } from './lib/data-spec.js';
 import type { EvalReport } from './lib/eval-report.js';
-import { parseOptions, runCli, UsageError } from './lib/cli.js';
+import { checkOutputFile, integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <spec> [--data <spec> ...] [options]
 
@@ -46,30 +48,29 @@ async function main(): Promise<number> {
   if (!o.model || !o.data?.length) throw new UsageError('--model and --data are required');
   if (!(SEARCH_HALTS as readonly string[]).includes(o.halt!)) throw new UsageError(`--halt must be one of ${SEARCH_HALTS.join(', ')}, got ${JSON.stringify(o.halt)}`);
   const halt = o.halt as SearchHalt;
-  const integer = (name: string, v: string | undefined, min: 0 | 1) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a ${min ? 'positive' : 'non-negative'} integer, got ${JSON.stringify(v)}`);
-    return n;
-  };
   const limit = integer('limit', o.limit, 1) ?? Infinity;
   const maxSteps = integer('max-steps', o['max-steps'], 1);
-  const batchSize = integer('batch', o.batch, 1)!;
-  const tries = integer('tries', o.tries, 1)!;
-  const seed = integer('seed', o.seed, 0)!;
+  const batchSize = integer('batch', o.batch!, 1);
+  const tries = integer('tries', o.tries!, 1);
+  const seed = integer('seed', o.seed!, 0);
+  if (o.json) await checkOutputFile('json', o.json); // before the evaluation, not after it
 
   await initBackend('wasm');
   const sets = await Promise.all(o.data.map((spec) => openEvalSet(spec, limit)));
   const task = sets[0]!.shape.task;
   const model = await loadModelFromPath(o.model, { ...(task !== 'other' ? { task: task as TaskName } : {}), ...(o.config ? { configPath: o.config } : {}) });
-  const trm = createTrm(model.config, model.weights);
-  console.log(`model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${halt}${tries > 1 ? ` · ${tries} tries (seed ${seed})` : ''} · ${maxSteps ?? model.config.halt_max_steps} steps max`);
-
-  const results: (EvaluationResult & { data: string; arc?: ArcVotingResult['passAt'] })[] = [];
+  if (o.config && 'metadata' in model) throw new UsageError(`--config: ${o.model} is a package, which carries its own config`);
+  // Every set is checked before any is evaluated.
   for (const set of sets) {
     if (set.shape.seqLen !== model.config.seq_len || set.shape.vocabSize !== model.config.vocab_size) {
       throw new TrmError('invalid_data', `${set.description}: seq_len ${set.shape.seqLen}, vocab ${set.shape.vocabSize} do not fit the model (seq_len ${model.config.seq_len}, vocab ${model.config.vocab_size})`);
     }
+  }
+  const trm = createTrm(model.config, model.weights);
+  console.log(`model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${halt}${tries > 1 ? ` · ${tries} tries (seed ${seed})` : ''} · ${maxSteps ?? model.config.halt_max_steps} steps max`);
+
+  const results: (EvaluationResult & { data: string; fingerprint: string; arc?: ArcVotingResult['passAt'] })[] = [];
+  for (const set of sets) {
     const bar = new cliProgress.SingleBar({ format: `${set.description.slice(0, 60)} |{bar}| {value}/{total} · ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 60_000 }, cliProgress.Presets.shades_classic);
     bar.start(set.examples.length, 0);
     const voter = set.arc ? createArcVoter(set.arc.identifiers, set.arc.testPuzzles) : null;
@@ -85,7 +86,7 @@ async function main(): Promise<number> {
       ...(voter ? { onPrediction: (e, pred, q) => voter.record(e.id, e.tokens, pred, q) } : {}),
     });
     bar.stop();
-    results.push({ data: set.description, ...r, ...(voter ? { arc: voter.result().passAt } : {}) });
+    results.push({ data: set.description, fingerprint: fingerprint(set.examples), ...r, ...(voter ? { arc: voter.result().passAt } : {}) });
   }
   trm.dispose();
   model.dispose();
@@ -101,6 +102,16 @@ async function main(): Promise<number> {
   const report = { model: model.source.name, quantization, config: model.config, halt, ...(tries > 1 ? { tries, seed } : {}), results };
   if (o.json) await writeFile(o.json, JSON.stringify(report satisfies EvalReport, null, 2));
   return 0;
+}
+
+/**
+ * SHA-256 of the set's examples in order (identifier, input, labels): what npm run compare pairs sets by, as
+ * descriptions can name different sets alike (an ARC one omits the files and seed, a Sudoku one keeps the folder's name only).
+ */
+function fingerprint(examples: Example[]): string {
+  const hash = createHash('sha256');
+  for (const e of examples) hash.update(Int32Array.of(e.id)).update(e.tokens).update(e.labels);
+  return hash.digest('hex');
 }
 
 runCli('eval', USAGE, main);

@@ -6,17 +6,16 @@
  * time), its training curves and, when given, the results of `npm run eval -- --json` for the model card.
  * With --package, puts new evaluations (and notes) on an existing package's card, weights untouched.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { TaskName } from '../model/index.js';
+import type { TaskName, TrmConfig } from '../model/index.js';
 import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
 import type { CardEvaluation } from '../model/pack/card.js';
 import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
 import { describeData, readMetrics, readRunSpec } from './lib/run-dir.js';
-import { readEvalReport } from './lib/eval-report.js';
-import { recardPackage, savePackage } from './lib/package.js';
+import { checkReportModel, readEvalReport, type EvalReport } from './lib/eval-report.js';
+import { readPackageFolder, recardPackage, savePackage } from './lib/package.js';
 import { runCurvesSvg } from './lib/training-chart.js';
-import { parseOptions, runCli, UsageError } from './lib/cli.js';
+import { parseOptions, readOptionFile, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32] [--out <dir|file.trm>] [--evals <eval.json>]... [--title <text>] [--notes <file.md>] [--force]
        npm run export -- --package <dir> --evals <eval.json>... [--notes <file.md>] [--title <text>]
@@ -24,11 +23,14 @@ const USAGE = `usage: npm run export -- --run <run dir> [--quant int8|fp16|fp32]
   --package <dir>   adds evaluations to a package folder's card (a row replaces one of the same data, halt,
                     tries, seed and weights) and replaces its notes when --notes is given; the weights are untouched`;
 
-/** Card rows from \`npm run eval -- --json\` reports. */
-async function cardRows(files: string[]): Promise<CardEvaluation[]> {
+type Reports = { file: string; report: EvalReport }[];
+const readReports = (files: string[] = []): Promise<Reports> => Promise.all(files.map(async (file) => ({ file, report: await readEvalReport(file) })));
+
+/** Card rows from \`npm run eval -- --json\` reports of a model with this config. */
+function cardRows(reports: Reports, config: TrmConfig): CardEvaluation[] {
   const rows: CardEvaluation[] = [];
-  for (const file of files) {
-    const report = await readEvalReport(file);
+  for (const { file, report } of reports) {
+    checkReportModel(file, report, config);
     for (const r of report.results) {
       rows.push({
         data: r.data, count: r.count, halt: report.halt, exactAccuracy: r.exactAccuracy, tokenAccuracy: r.tokenAccuracy, validAccuracy: r.validAccuracy, meanSteps: r.meanSteps,
@@ -48,12 +50,15 @@ async function main(): Promise<number> {
     },
   }).values;
   if (o.help) return console.log(USAGE), 0;
+  const notes = o.notes === undefined ? undefined : (await readOptionFile('notes', o.notes)).trim(); // read first: a missing file stops before any work
   if (o.package) {
     if (o.run) throw new UsageError('give --run (package a run) or --package (add to a package\'s card), not both');
     if (!o.evals?.length && !o.notes) throw new UsageError('--package needs --evals or --notes');
+    const reports = await readReports(o.evals);
+    const { meta } = await readPackageFolder(o.package);
     const rows = await recardPackage(o.package, {
-      evaluations: await cardRows(o.evals ?? []),
-      ...(o.notes ? { notes: (await readFile(o.notes, 'utf8')).trim() } : {}),
+      evaluations: cardRows(reports, meta.config),
+      ...(notes !== undefined ? { notes } : {}),
       ...(o.title ? { title: o.title } : {}),
     });
     console.log(`updated ${o.package}: card and model.json provenance (${rows} evaluation rows); weights untouched`);
@@ -67,7 +72,7 @@ async function main(): Promise<number> {
   const metrics = await readMetrics(o.run);
   const train = metrics.filter((m) => m.type === 'train');
   const computeMs = train.reduce((s, m) => s + (m.ms ?? 0), 0);
-  const evaluations = await cardRows(o.evals ?? []);
+  const evaluations = cardRows(await readReports(o.evals), spec.model);
 
   await initBackend('wasm');
   const model = await loadCheckpointFile(o.run, { task: spec.task as TaskName });
@@ -84,7 +89,7 @@ async function main(): Promise<number> {
       training: { ...spec.training, steps: train.at(-1)?.step ?? 0, compute_hours: +(computeMs / 3.6e6).toFixed(2), started: train[0]?.time, finished: train.at(-1)?.time },
       ...(evaluations.length ? { metrics: { evaluations } } : {}),
       // The card's free text: the train/held-out split and what the numbers do not cover.
-      ...(o.notes ? { notes: (await readFile(o.notes, 'utf8')).trim() } : {}),
+      ...(notes !== undefined ? { notes } : {}),
     },
     title: o.title ?? `${spec.task} model from run ${basename(o.run)}`,
     ...(train.length ? { trainingSvg: () => runCurvesSvg(o.run!, spec, metrics) } : {}),

@@ -6,14 +6,13 @@
  * --tasks keeps only the puzzle rows of the chosen tasks (original + augmentations, by the official
  * identifier names in identifiers.json), so the package stays small and records what it can solve.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { getTask, TrmError, type TaskName } from '../model/index.js';
 import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
 import { selectArcRows, takeRows } from '../model/pack/arc-rows.js';
 import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
 import { savePackage } from './lib/package.js';
-import { parseOptions, runCli, UsageError } from './lib/cli.js';
+import { parseOptions, readOptionFile, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run import -- <checkpoint> --task sudoku|maze|arc [--config <file>] [--quant int8|fp16|fp32] [--out <dir|file.trm>]
                           [--tasks <id,id,... | file> --identifiers <identifiers.json>] [--force]`;
@@ -36,17 +35,24 @@ async function main(): Promise<number> {
   if (o.tasks && !o.identifiers) throw new UsageError('--tasks needs --identifiers (the identifiers.json of the dataset the model was trained on)');
   if (task === 'arc' && !o.identifiers) throw new UsageError('an ARC package needs --identifiers to know which task each puzzle row belongs to');
 
+  // Read before the checkpoint (an ARC one is 2 GB).
+  const identifiers = o.identifiers === undefined ? undefined : await readOptionFile('identifiers', o.identifiers).then((text) => {
+    try {
+      return JSON.parse(text) as string[];
+    } catch (e) {
+      throw new TrmError('invalid_identifiers', `--identifiers ${o.identifiers}: not JSON (${(e as Error).message})`);
+    }
+  });
   await initBackend('wasm');
   const model = await loadCheckpointFile(checkpoint, { task, ...(o.config ? { configPath: o.config } : {}) });
   let arc: { identifiers: string[] } | undefined;
   let puzzleRows: { table: Float32Array; config: typeof model.config } | undefined;
-  if (o.identifiers) {
-    const identifiers = JSON.parse(await readFile(o.identifiers, 'utf8')) as string[];
+  if (identifiers !== undefined) {
     if (!Array.isArray(identifiers) || identifiers.length !== model.config.num_puzzle_identifiers) {
       throw new TrmError('invalid_identifiers', `${o.identifiers} lists ${Array.isArray(identifiers) ? identifiers.length : 'no'} identifiers; the checkpoint has ${model.config.num_puzzle_identifiers} puzzle rows`);
     }
     if (o.tasks) {
-      const list = o.tasks.includes(',') || !o.tasks.endsWith('.txt') && !o.tasks.endsWith('.json') ? o.tasks.split(',') : (await readFile(o.tasks, 'utf8')).split(/[\s,]+/);
+      const list = o.tasks.includes(',') || !o.tasks.endsWith('.txt') && !o.tasks.endsWith('.json') ? o.tasks.split(',') : (await readOptionFile('tasks', o.tasks)).split(/[\s,]+/);
       const selection = selectArcRows(identifiers, new Set(list.map((t) => t.trim()).filter(Boolean)));
       puzzleRows = takeRows(model.weights.puzzleEmb!.dataSync() as Float32Array, model.config.puzzle_emb_ndim, selection.rows, model.config);
       arc = { identifiers: selection.identifiers };

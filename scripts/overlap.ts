@@ -11,6 +11,7 @@ import cliProgress from 'cli-progress';
 import { openEvalSet } from './lib/data-spec.js';
 import { equivalenceFor } from './lib/equivalence.js';
 import { trainedData } from './lib/trained-data.js';
+import { TrmError } from '../model/errors.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run overlap -- --run <run dir> [--run <dir> ...] --data <eval spec> [--data <spec> ...]
@@ -33,6 +34,14 @@ async function main(): Promise<number> {
   const sets = await Promise.all(o.data.map((spec) => openEvalSet(spec)));
   const tasks = [...new Set(sets.map((s) => `${s.shape.task} (sequence ${s.shape.seqLen})`))];
   if (tasks.length > 1) throw new UsageError(`the --data sets are of different tasks (${tasks.join(', ')}): check them in separate runs`);
+  // Every run is read and checked against the sets before any is replayed.
+  const runs = await Promise.all(o.run.map(async (dir) => ({ dir, run: await trainedData(dir) })));
+  const { seqLen, vocabSize } = sets[0]!.shape;
+  for (const { dir, run } of runs) {
+    if (run.model.seq_len !== seqLen || run.model.vocab_size !== vocabSize) {
+      throw new TrmError('invalid_data', `--run ${dir} trained on sequences of ${run.model.seq_len} tokens (vocab ${run.model.vocab_size}), the --data sets are of ${seqLen} (vocab ${vocabSize}): check them against a run of their task`);
+    }
+  }
   const match = equivalenceFor(sets[0]!.shape.task, sets[0]!.shape.seqLen);
   // Each held-out input's key → the inputs with that key, and the sets and positions that hold them.
   const held = new Map<string, { tokens: Int32Array; set: number; index: number }[]>();
@@ -43,8 +52,7 @@ async function main(): Promise<number> {
   console.log(`held out  ${sets.reduce((n, s) => n + s.examples.length, 0).toLocaleString('en')} puzzles in ${sets.length} set${sets.length > 1 ? 's' : ''}; equivalent: ${match.what}`);
 
   const same = sets.map(() => new Set<number>()), equivalent = sets.map(() => new Set<number>());
-  for (const dir of o.run) {
-    const run = await trainedData(dir);
+  for (const { dir, run } of runs) {
     for (const p of run.phases) console.log(`run       ${dir}: steps ${(p.step + 1).toLocaleString('en')}-${p.end.toLocaleString('en')} on ${p.data} (seed ${p.seed}), ${p.draws.toLocaleString('en')} examples drawn`);
     if (run.init) console.log(`          started from ${run.init.from} (${run.init.provenance}): not replayed here`);
     const total = run.phases.reduce((s, p) => s + p.draws, 0);

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { countParameters } from '../model/cost.js';
 import { createSolver, getTask, SEARCH_HALTS, type SearchHalt, type Solution, type TaskName } from '../model/index.js';
 import { initBackend, loadModelFromPath, type BackendName } from '../model/runtime/node.js';
-import { parseOptions, runCli, UsageError } from './lib/cli.js';
+import { integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task sudoku|maze|arc
          (--puzzle <text> | --puzzle-file <file>) [options]
@@ -44,12 +44,6 @@ function options() {
     },
   }).values;
 }
-
-const integer = (name: string, text: string | undefined, min: number) => {
-  const n = Number(text);
-  if (text === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got ${JSON.stringify(text)}`);
-  return n;
-};
 
 /** The puzzle in the form the task's codec parses. */
 async function readPuzzle(task: TaskName, inline: string | undefined, file: string | undefined, testIndex: number): Promise<unknown> {
@@ -90,19 +84,23 @@ async function main(): Promise<void> {
   if (!o.model) throw new UsageError('--model is required');
   if (!(SEARCH_HALTS as readonly string[]).includes(o.halt!)) throw new UsageError(`--halt must be one of ${SEARCH_HALTS.join(', ')}, got ${JSON.stringify(o.halt)}`);
   const halt = o.halt as SearchHalt;
-  const tries = integer('tries', o.tries, 1);
-  const seed = integer('seed', o.seed, 0);
+  const tries = integer('tries', o.tries!, 1);
+  const seed = integer('seed', o.seed!, 0);
+  const maxSteps = integer('max-steps', o['max-steps'], 1);
+  const identifier = integer('identifier', o.identifier!, 0);
+  const testIndex = integer('test-index', o['test-index']!, 0);
   if (o.backend !== 'wasm' && o.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${JSON.stringify(o.backend)}`);
   await initBackend(o.backend as BackendName);
   const model = await loadModelFromPath(o.model, { ...(o.task ? { task: getTask(o.task).name } : {}), ...(o.config ? { configPath: o.config } : {}) });
+  if (o.config && 'metadata' in model) throw new UsageError(`--config: ${o.model} is a package, which carries its own config`);
   const packaged = 'metadata' in model ? model.metadata.task : undefined;
   if (!o.task && !packaged) throw new UsageError('--task is required for a checkpoint (packages know their task)');
   if (o.task && packaged && o.task !== packaged) throw new UsageError(`--task ${o.task} but ${o.model} is a ${packaged} model`);
   const task = (packaged ?? getTask(o.task!).name) as TaskName;
   const codec = getTask(task, model.config.seq_len);
-  const maxSteps = o['max-steps'] === undefined ? undefined : integer('max-steps', o['max-steps'], 1);
-  const identifier = integer('identifier', o.identifier, 0);
-  const puzzle = await readPuzzle(task, o.puzzle, o['puzzle-file'], integer('test-index', o['test-index'], 0));
+  const rows = model.config.num_puzzle_identifiers;
+  if (identifier >= rows) throw new UsageError(`--identifier ${identifier}: the model has ${rows} puzzle row${rows > 1 ? 's' : ''} (identifiers 0-${rows - 1})`);
+  const puzzle = await readPuzzle(task, o.puzzle, o['puzzle-file'], testIndex);
   codec.parse(puzzle); // a bad puzzle is reported before any work
   const solver = createSolver({ model, task });
   const c = model.config;

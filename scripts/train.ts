@@ -7,9 +7,7 @@
  * bit for bit; `--resume --data <spec>` goes on with other data (a curriculum phase). Exit 0 when done or stopped cleanly, 2 on bad input, 1 on failure.
  */
 import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { parse as parseYaml } from 'yaml';
 import * as tf from '@tensorflow/tfjs-core';
 import { createTrm, PRESETS, validateConfig, type TrmConfig } from '../model/index.js';
 import { countParameters } from '../model/cost.js';
@@ -18,13 +16,13 @@ import { initWeights } from '../model/train/init.js';
 import { TASK_RECIPES, validateHyper } from '../model/train/hyper.js';
 import { createTrainer, type StepMetrics } from '../model/train/trainer.js';
 import { weightTensors } from '../model/weights.js';
-import { initBestBackend, loadModelFromPath, registerGradients } from '../model/runtime/node.js';
+import { initBestBackend, loadModelFromPath, readConfigFile, registerGradients } from '../model/runtime/node.js';
 import type { LoadedModel } from '../model/load.js';
 import type { LoadedPackage } from '../model/pack/read.js';
 import { workerReplicas } from '../model/runtime/node-replicas.js';
 import { answerChecker, openEvalSet, openTrainingData } from './lib/data-spec.js';
-import { appendMetrics, createRunDir, currentData, loadCheckpoint, readRunSpec, saveCheckpoint, truncateMetrics, withDataPhase, writeRunSpec, type RunSpec } from './lib/run-dir.js';
-import { parseOptions, runCli, UsageError } from './lib/cli.js';
+import { appendMetrics, checkNewRunDir, createRunDir, currentData, exists, loadCheckpoint, readRunSpec, saveCheckpoint, truncateMetrics, withDataPhase, writeRunSpec, type RunSpec } from './lib/run-dir.js';
+import { decimal, integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --out <run dir> [options]
        npm run train -- --out <run dir> --resume [--data <spec>] [--max-minutes N] [--workers N]
@@ -56,19 +54,16 @@ function args() {
     options: {
       config: { type: 'string' }, init: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean', default: false },
       batch: { type: 'string' }, lr: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' },
-      eval: { type: 'string' }, 'eval-every': { type: 'string', default: '500' }, 'eval-limit': { type: 'string', default: '200' },
+      // No defaults for --eval-every and --eval-limit: given without --eval, or with --resume, they are refused.
+      eval: { type: 'string' }, 'eval-every': { type: 'string' }, 'eval-limit': { type: 'string' },
       'max-minutes': { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-minutes': { type: 'string', default: '10' },
       workers: { type: 'string', default: String(availableParallelism()) }, help: { type: 'boolean', default: false },
     },
   }).values;
 }
 
-const num = (name: string, text: string | undefined, min = 0): number | undefined => {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number ≥ ${min}, got ${JSON.stringify(text)}`);
-  return n;
-};
+/** Options a resume may not give: they are fixed in run.json when the run is created. */
+const FIXED_AT_CREATION = ['config', 'init', 'batch', 'lr', 'steps', 'warmup', 'seed', 'eval', 'eval-every', 'eval-limit'] as const;
 
 /** The run to start: preset, file or --init model, task recipe, then command-line overrides. */
 async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel | LoadedPackage): Promise<RunSpec> {
@@ -79,10 +74,8 @@ async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel | Loade
   if (o.config && o.config in PRESETS) {
     model = PRESETS[o.config as keyof typeof PRESETS];
   } else if (o.config) {
-    const text = await readFile(o.config, 'utf8').catch(() => {
-      throw new UsageError(`--config ${o.config}: neither a preset (${Object.keys(PRESETS).join(', ')}) nor a readable file`);
-    });
-    const doc = parseYaml(text) as { model?: Partial<TrmConfig>; training?: Record<string, unknown> };
+    if (!(await exists(o.config))) throw new UsageError(`--config ${o.config}: neither a preset (${Object.keys(PRESETS).join(', ')}) nor a readable file`);
+    const doc = (await readConfigFile(o.config)) as { model?: Partial<TrmConfig>; training?: Record<string, unknown> };
     if (!doc?.model && !(init && doc?.training)) throw new UsageError(`--config ${o.config}: expected {"model": {...}, "training": {...}}`);
     model = doc.model ?? {};
     training = doc.training ?? {};
@@ -95,7 +88,7 @@ async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel | Loade
   }
   const recipe = shape.task in TASK_RECIPES ? TASK_RECIPES[shape.task as keyof typeof TASK_RECIPES] : {};
   const overrides = Object.fromEntries(
-    Object.entries({ global_batch_size: num('batch', o.batch, 1), lr: num('lr', o.lr), total_steps: num('steps', o.steps, 1), lr_warmup_steps: num('warmup', o.warmup), seed: num('seed', o.seed, 1) }).filter(([, v]) => v !== undefined),
+    Object.entries({ global_batch_size: integer('batch', o.batch, 1), lr: decimal('lr', o.lr), total_steps: integer('steps', o.steps, 1), lr_warmup_steps: integer('warmup', o.warmup, 0), seed: integer('seed', o.seed, 1) }).filter(([, v]) => v !== undefined),
   );
   return {
     version: 1,
@@ -104,7 +97,7 @@ async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel | Loade
     data: o.data,
     task: shape.task,
     ...(init ? { init: { from: o.init!, provenance: initProvenance(init) } } : {}),
-    ...(o.eval ? { eval: { data: o.eval, every: num('eval-every', o['eval-every'], 1)!, limit: num('eval-limit', o['eval-limit'], 1)! } } : {}),
+    ...(o.eval ? { eval: { data: o.eval, every: integer('eval-every', o['eval-every'] ?? '500', 1), limit: integer('eval-limit', o['eval-limit'] ?? '200', 1) } } : {}),
     created: new Date().toISOString(),
   };
 }
@@ -122,13 +115,17 @@ async function main(): Promise<number> {
   const o = args();
   if (o.help) return console.log(USAGE), 0;
   if (!o.out) throw new UsageError('--out is required');
-  const workers = num('workers', o.workers, 1)!;
-  const maxMinutes = num('max-minutes', o['max-minutes']);
-  const maxSteps = num('max-steps', o['max-steps'], 1);
-  const checkpointMs = num('checkpoint-minutes', o['checkpoint-minutes'])! * 60_000;
-  if (o.resume && (o.config || o.init || o.batch || o.lr || o.steps || o.seed)) {
-    throw new UsageError('--resume continues the run as it was created; only --data (a new phase), --max-minutes, --max-steps and --workers may change');
+  const workers = integer('workers', o.workers!, 1);
+  const maxMinutes = decimal('max-minutes', o['max-minutes']);
+  const maxSteps = integer('max-steps', o['max-steps'], 1);
+  const checkpointMs = decimal('checkpoint-minutes', o['checkpoint-minutes'])! * 60_000;
+  const fixed = FIXED_AT_CREATION.filter((k) => o[k] !== undefined);
+  if (o.resume && fixed.length) {
+    throw new UsageError(`--resume continues the run as it was created: ${fixed.map((k) => `--${k}`).join(', ')} cannot change; only --data (a new phase), --max-minutes, --max-steps, --checkpoint-minutes and --workers may`);
   }
+  if (!o.resume && o.eval === undefined && (o['eval-every'] !== undefined || o['eval-limit'] !== undefined)) throw new UsageError('--eval-every and --eval-limit need --eval');
+  // A new run's folder is created only once everything is checked: a failure before then leaves no half run behind.
+  if (!o.resume) await checkNewRunDir(o.out);
   // The backend first: --init's weights are tensors (the gradients, ~0.4 s, wait until the input is checked).
   const backend = await initBestBackend();
   const init = o.init ? await loadModelFromPath(o.init) : undefined;
@@ -145,8 +142,10 @@ async function main(): Promise<number> {
 
   await registerGradients();
   const evalSet = spec.eval ? await openEvalSet(spec.eval.data, spec.eval.limit) : null;
+  if (evalSet && (evalSet.shape.seqLen !== c.seq_len || evalSet.shape.vocabSize !== c.vocab_size)) {
+    throw new UsageError(`--eval ${spec.eval!.data}: seq_len ${evalSet.shape.seqLen}, vocab ${evalSet.shape.vocabSize} do not fit the run's model (seq_len ${c.seq_len}, vocab ${c.vocab_size})`);
+  }
   const verify = evalSet ? answerChecker(evalSet.shape) : undefined;
-  if (!o.resume) await createRunDir(o.out, spec);
 
   const initial = init?.weights ?? initWeights(spec.model, spec.training.seed);
   const trainer = await createTrainer({
@@ -158,6 +157,7 @@ async function main(): Promise<number> {
     ...(workers > 1 && backend === 'wasm' ? { replicas: workerReplicas(Math.min(workers, spec.training.global_batch_size)) } : {}),
   });
   tf.dispose(weightTensors(initial));
+  if (!o.resume) await createRunDir(o.out, spec);
   if (checkpoint) {
     // A checkpoint from the step a phase begins at holds the previous data's stream: the new one starts fresh.
     if (spec.phases?.length && checkpoint.state.step === phase.step) checkpoint.state.source = source.state();

@@ -4,6 +4,7 @@
  * has at least `minPathCells` cells (S and G included; Maze-Hard 30×30: 110). Labels mark the
  * official Down-Left-Right-Up shortest path.
  */
+import { TrmError } from '../errors.js';
 import type { Rng, RngState } from '../rng.js';
 import { createRng } from '../rng.js';
 import { createGrid } from '../tasks/grid.js';
@@ -12,21 +13,42 @@ import type { DataSource } from './source.js';
 
 export interface MazeGeneratorOptions {
   size: number;
-  /** Minimum shortest-path length in cells, S and G included. Default: 110·size/30 (Maze-Hard's filter, scaled). */
+  /** Minimum shortest-path length in cells, S and G included (≥ 2). Default: defaultMinPath(size). */
   minPathCells?: number;
   /** Wall density range. */
   density?: readonly [number, number];
 }
 
-export const defaultMinPath = (size: number) => Math.round((110 * size) / 30);
+/**
+ * Maze-Hard's filter (110 cells at 30×30) scaled by size/30. Below 8×8 that is more than half the cells, out of
+ * reach, so small mazes ask for 2·size cells (a path twice the side; at least 1 in 6 wall layouts has one).
+ */
+export const defaultMinPath = (size: number) => (size < 8 ? 2 * size : Math.round((110 * size) / 30));
 
-export function generateMaze(rng: Rng, options: MazeGeneratorOptions): { puzzle: MazeGrid; solution: MazeGrid } {
+/**
+ * Wall layouts tried for one maze before giving up: 10⁷ cells' worth, at most about 20 s at any size. The sparsest
+ * default filter (8×8, 29 cells) accepts 1 layout in 3,200 (measured), so a budget of 156,000 practically never
+ * runs out; a path length no layout reaches gets an error instead of a hang.
+ */
+export const mazeLayoutBudget = (size: number) => Math.ceil(1e7 / (size * size));
+
+/** Throws a TrmError('invalid_data') naming the bad option; the source factory and each generation call it. */
+export function checkMazeOptions(options: MazeGeneratorOptions): void {
   const n = options.size;
   const minPath = options.minPathCells ?? defaultMinPath(n);
   const [lo, hi] = options.density ?? [0.28, 0.45];
-  if (!(Number.isInteger(n) && n >= 4 && n <= 30)) throw new RangeError(`maze size must be an integer in [4, 30], got ${n}`);
-  if (minPath > n * n / 2) throw new RangeError(`a ${n}×${n} maze cannot reliably have a ${minPath}-cell shortest path`);
-  for (;;) {
+  if (!(Number.isInteger(n) && n >= 4 && n <= 30)) throw new TrmError('invalid_data', `maze size must be an integer in [4, 30], got ${n}`);
+  if (!(Number.isInteger(minPath) && minPath >= 2)) throw new TrmError('invalid_data', `the minimum path must be a whole number of at least 2 cells (S and G are distinct), got ${minPath}`);
+  if (minPath > n * n / 2) throw new TrmError('invalid_data', `a ${n}×${n} maze cannot reliably have a ${minPath}-cell shortest path (at most ${Math.floor(n * n / 2)})`);
+  if (!(0 <= lo && lo <= hi && hi < 1)) throw new TrmError('invalid_data', `wall density must satisfy 0 ≤ min ≤ max < 1, got ${lo}-${hi}`);
+}
+
+export function generateMaze(rng: Rng, options: MazeGeneratorOptions): { puzzle: MazeGrid; solution: MazeGrid } {
+  checkMazeOptions(options);
+  const n = options.size;
+  const minPath = options.minPathCells ?? defaultMinPath(n);
+  const [lo, hi] = options.density ?? [0.28, 0.45];
+  for (let layout = 0; layout < mazeLayoutBudget(n); layout++) {
     const cells = new Uint8Array(n * n).fill(OPEN);
     const walls = Math.round((lo + rng.next() * (hi - lo)) * n * n);
     const order = rng.permutation(n * n);
@@ -48,6 +70,7 @@ export function generateMaze(rng: Rng, options: MazeGeneratorOptions): { puzzle:
       cells[s] = OPEN;
     }
   }
+  throw new TrmError('invalid_data', `no ${n}×${n} maze with a shortest path of at least ${minPath} cells in ${mazeLayoutBudget(n)} wall layouts (too long a path for this size)`);
 }
 
 /** Steps from `from` to every cell through non-walls (−1 = unreachable). */
@@ -68,6 +91,7 @@ function bfsFrom(cells: Uint8Array, n: number, from: number): Int32Array {
 }
 
 export function mazeGeneratorSource(seed: number, options: MazeGeneratorOptions): DataSource {
+  checkMazeOptions(options);
   let rng = createRng(seed);
   const codec = createMazeCodec(options.size, options.size);
   return {

@@ -6,7 +6,7 @@
 import { createRng, type RngState } from '../rng.js';
 import { applySudokuShuffle, randomSudokuShuffle, sudokuCodec } from '../tasks/sudoku.js';
 import { createGrid } from '../tasks/grid.js';
-import { generateSudoku, type SudokuGeneratorOptions } from './sudoku-generator.js';
+import { checkSudokuOptions, generateSudoku, type SudokuGeneratorOptions } from './sudoku-generator.js';
 import { createEpochs } from './epochs.js';
 import type { DataSource, Example } from './source.js';
 
@@ -17,6 +17,7 @@ const example = (puzzle: Uint8Array, solution: Uint8Array): Example => ({
 });
 
 export function sudokuGeneratorSource(seed: number, options: SudokuGeneratorOptions): DataSource {
+  checkSudokuOptions(options);
   let rng = createRng(seed);
   const rating = options.rating ? `, rating ${options.rating[0]}-${options.rating[1]} guesses` : '';
   return {

@@ -105,7 +105,7 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
   try {
     doc = parseYaml(await readFile(path, 'utf8')); // YAML 1.2 is a superset of JSON
   } catch (e) {
-    throw new ConfigError(`${path}: not valid JSON or YAML (${(e as Error).message})`);
+    throw new ConfigError(`${path}: not valid JSON or YAML (${(e as Error).message.split('\n')[0]!.replace(/:$/, '')})`); // a YAML error goes on with a code frame
   }
   if (!doc || typeof doc !== 'object') throw new ConfigError(`${path}: expected a mapping of config fields`);
   const d = doc as Record<string, unknown>;

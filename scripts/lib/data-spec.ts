@@ -16,14 +16,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { z } from 'zod';
 import type { DataSource, Example } from '../../model/data/source.js';
 import { sudokuGeneratorSource, sudokuListSource } from '../../model/data/sudoku-source.js';
-import { generateMaze, mazeGeneratorSource } from '../../model/data/maze-generator.js';
+import { mazeGeneratorSource } from '../../model/data/maze-generator.js';
 import { mixSources } from '../../model/data/mixture.js';
 import { officialSource, parseOfficialSplit, splitExamples, SPLIT_FILES, type OfficialSplit } from '../../model/data/official-dataset.js';
 import { buildArcDataset, type ArcDataset, type ArcSubset, type ArcTask } from '../../model/data/arc-dataset.js';
-import { createRng } from '../../model/rng.js';
-import { createMazeCodec } from '../../model/tasks/maze.js';
 import { parseSudoku, sudokuCodec } from '../../model/tasks/sudoku.js';
 import { taskSymmetries, tokenChecker, TrmError, type TaskName } from '../../model/index.js';
 
@@ -44,38 +43,100 @@ export const answerSymmetries = (shape: DataShape) => (shape.task === 'other' ? 
 const specError = (spec: string, why: string) => new TrmError('invalid_data', `--data ${JSON.stringify(spec)}: ${why}`);
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
-async function readText(path: string): Promise<string> {
-  for (const p of [path, `${path}.gz`]) {
-    if (await exists(p)) {
-      const raw = await readFile(p);
-      return (p.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+/** Runs `make`, naming the spec in its TrmErrors: a generator's bad options or a filter nothing passes, a bad ARC grid. */
+function withSpec<T>(spec: string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof TrmError) throw specError(spec, e.message);
+    throw e;
+  }
+}
+
+/** A file's bytes; a missing or unreadable file is a TrmError naming it. */
+async function readBytes(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const { code, message } = e as NodeJS.ErrnoException;
+    throw new TrmError('invalid_data', `${path}: ${code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read (${message})`}`);
+  }
+}
+
+const existsText = async (path: string) => (await exists(path)) || exists(`${path}.gz`);
+
+/** The text of `path`, or else of `path.gz`, and which of the two it was. */
+async function readText(path: string): Promise<{ file: string; text: string }> {
+  for (const file of [path, `${path}.gz`]) {
+    if (!(await exists(file))) continue;
+    const raw = await readBytes(file);
+    try {
+      return { file, text: (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8') };
+    } catch (e) {
+      throw new TrmError('invalid_data', `${file}: not a valid gzip file (${(e as Error).message})`);
     }
   }
   throw new TrmError('invalid_data', `${path}[.gz]: not found`);
 }
 
+/** A JSON file of the shape `schema` describes (`what` it should be, for the message). */
+async function readJson<T>(path: string, what: string, schema: z.ZodType<T>): Promise<T> {
+  const { file, text } = await readText(path);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new TrmError('invalid_data', `${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new TrmError('invalid_data', `${file}: not ${what} (${issue.path.length ? `at ${issue.path.join('.')}: ` : ''}${issue.message})`);
+}
+
+const cell = (i: number) => `row ${Math.floor(i / 9) + 1}, col ${(i % 9) + 1}`;
+
 /** Sudoku puzzles and solutions of a folder in the uniform form (line i of each file). */
 export async function readSudokuFolder(dir: string): Promise<{ puzzles: Uint8Array[]; solutions: Uint8Array[] }> {
-  const lines = async (name: string) => (await readText(join(dir, name))).split('\n').filter((l) => l.trim().length > 0);
-  const [p, s] = [await lines('puzzles.txt'), await lines('solutions.txt')];
-  if (p.length !== s.length) throw new TrmError('invalid_data', `${dir}: ${p.length} puzzles but ${s.length} solutions`);
-  const parse = (text: string, file: string, i: number) => {
-    try {
-      return parseSudoku(text).cells;
-    } catch (e) {
-      throw new TrmError('invalid_data', `${dir}/${file} line ${i + 1}: ${(e as Error).message}`);
-    }
+  const read = async (name: string) => {
+    const { file, text } = await readText(join(dir, name));
+    const lines = text.split('\n').map((t, i) => ({ t, line: i + 1 })).filter(({ t }) => t.trim().length > 0);
+    const grids = lines.map(({ t, line }) => {
+      try {
+        return parseSudoku(t).cells;
+      } catch (e) {
+        throw new TrmError('invalid_data', `${file} line ${line}: ${(e as Error).message}`);
+      }
+    });
+    return { file, lines, grids };
   };
-  return { puzzles: p.map((t, i) => parse(t, 'puzzles.txt', i)), solutions: s.map((t, i) => parse(t, 'solutions.txt', i)) };
+  const [p, s] = [await read('puzzles.txt'), await read('solutions.txt')];
+  if (!p.grids.length) throw new TrmError('invalid_data', `${p.file}: holds no puzzles`);
+  if (p.grids.length !== s.grids.length) throw new TrmError('invalid_data', `${dir}: ${p.grids.length} puzzles but ${s.grids.length} solutions`);
+  // Scores are only as good as the labels: each solution must be complete and keep its puzzle's givens
+  // (parseSudoku has checked that no digit repeats in a row, column or box).
+  s.grids.forEach((solution, i) => {
+    const puzzle = p.grids[i]!;
+    const blank = solution.indexOf(0);
+    const clash = solution.findIndex((v, k) => puzzle[k] !== 0 && puzzle[k] !== v);
+    const why = blank >= 0 ? `not a full solution (blank at ${cell(blank)})`
+      : clash >= 0 ? `has ${solution[clash]} at ${cell(clash)}, where its puzzle (${p.file} line ${p.lines[i]!.line}) gives ${puzzle[clash]}` : '';
+    if (why) throw new TrmError('invalid_data', `${s.file} line ${s.lines[i]!.line}: ${why}`);
+  });
+  return { puzzles: p.grids, solutions: s.grids };
 }
 
 /** An official-format split: `dir` itself, or `dir/<split>`. */
 export async function readOfficialSplit(dir: string, split = 'train'): Promise<OfficialSplit> {
   const folder = (await exists(join(dir, 'dataset.json'))) ? dir : join(dir, split);
   if (!(await exists(join(folder, 'dataset.json')))) throw new TrmError('invalid_data', `${dir}: no dataset.json (expected an official dataset split, or a folder with ${split}/)`);
-  const files = Object.fromEntries(await Promise.all(SPLIT_FILES.map(async (f) => [f, new Uint8Array(await readFile(join(folder, `all__${f}.npy`)))]))) as Record<(typeof SPLIT_FILES)[number], Uint8Array>;
-  return parseOfficialSplit(folder, await readFile(join(folder, 'dataset.json'), 'utf8'), files);
+  const files = Object.fromEntries(await Promise.all(SPLIT_FILES.map(async (f) => [f, new Uint8Array(await readBytes(join(folder, `all__${f}.npy`)))]))) as Record<(typeof SPLIT_FILES)[number], Uint8Array>;
+  return parseOfficialSplit(folder, (await readBytes(join(folder, 'dataset.json'))).toString('utf8'), files);
 }
+
+const arcGrid = z.array(z.array(z.number())); // cells and sizes are checked by buildArcDataset (parseArcGrid)
+const arcTasks = z.record(z.string(), z.object({ train: z.array(z.object({ input: arcGrid, output: arcGrid })), test: z.array(z.object({ input: arcGrid, output: arcGrid.optional() })) }));
+const arcSolutions = z.record(z.string(), z.array(arcGrid));
 
 /** Builds ARC from Kaggle-format challenge/solution files (spec §6.4); test outputs missing → [[0]] as the official builder. */
 export async function buildArcFromSpec(spec: string, prefix: string, opts: Record<string, string>): Promise<ArcDataset> {
@@ -83,21 +144,27 @@ export async function buildArcFromSpec(spec: string, prefix: string, opts: Recor
   if (!subsets.length || !opts.test) throw specError(spec, 'arc needs subsets=<a,b,...> and test=<subset>');
   const loaded: ArcSubset[] = [];
   for (const name of subsets) {
-    const challenges = JSON.parse(await readText(`${prefix}_${name}_challenges.json`)) as Record<string, { train: ArcTask['train']; test: { input: number[][]; output?: number[][] }[] }>;
-    const solutions = await readText(`${prefix}_${name}_solutions.json`).then((t) => JSON.parse(t) as Record<string, number[][][]>, () => null);
+    const challenges = await readJson(`${prefix}_${name}_challenges.json`, 'ARC challenges', arcTasks);
+    const solutionsFile = `${prefix}_${name}_solutions.json`;
+    const solutions = (await existsText(solutionsFile)) ? await readJson(solutionsFile, 'ARC solutions', arcSolutions) : null;
     const tasks: Record<string, ArcTask> = {};
     for (const [id, t] of Object.entries(challenges)) {
       tasks[id] = { train: t.train, test: t.test.map((p, i) => ({ input: p.input, output: p.output ?? solutions?.[id]?.[i] ?? [[0]] })) };
     }
     loaded.push({ name, tasks });
   }
-  return buildArcDataset(loaded, { testSet: opts.test, numAug: Number(opts.aug ?? 8), seed: Number(opts.seed ?? 42) });
+  return withSpec(spec, () => buildArcDataset(loaded, { testSet: opts.test!, numAug: Number(opts.aug ?? 8), seed: Number(opts.seed ?? 42) }));
 }
 
 const range = (text: string | undefined, spec: string, what: string): [number, number] => {
   const m = /^(\d+)-(\d+)$/.exec(text ?? '');
   if (!m) throw specError(spec, `${what} must be <min>-<max>, got ${JSON.stringify(text)}`);
   return [Number(m[1]), Number(m[2])];
+};
+
+const mazeSize = (text: string | undefined, spec: string): number => {
+  if (!/^\d+$/.test(text ?? '')) throw specError(spec, `maze size must be a whole number, got ${JSON.stringify(text ?? '')}`);
+  return Number(text);
 };
 
 const WHOLE_NUMBERS = ['from', 'count', 'seed', 'min', 'aug'];
@@ -111,6 +178,7 @@ function options(spec: string, parts: string[], allowed: readonly string[] | und
   for (const part of parts) {
     const [name = '', value, ...extra] = part.split('=');
     if (value === undefined || extra.length || !name) throw specError(spec, `expected name=value, got ${JSON.stringify(part)}`);
+    if (Object.hasOwn(opts, name)) throw specError(spec, `option ${JSON.stringify(name)} given twice`);
     if (allowed && !allowed.includes(name)) {
       throw specError(spec, `unknown option ${JSON.stringify(name)}${allowed.length ? ` (this kind takes ${allowed.join(', ')})` : ' (this kind takes none)'}`);
     }
@@ -146,7 +214,8 @@ async function openOne(spec: string, seed: number): Promise<TrainingPart> {
   switch (kind) {
     case 'sudoku-gen': {
       const givens = range(arg, spec, 'givens');
-      const source = sudokuGeneratorSource(seed, { givens, ...(opts.rating ? { rating: range(opts.rating, spec, 'rating') } : {}) });
+      const rating = opts.rating ? range(opts.rating, spec, 'rating') : undefined;
+      const source = withSpec(spec, () => sudokuGeneratorSource(seed, { givens, ...(rating ? { rating } : {}) }));
       return { source, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 } };
     }
     case 'sudoku': {
@@ -155,8 +224,8 @@ async function openOne(spec: string, seed: number): Promise<TrainingPart> {
       return { source: sudokuListSource(arg, puzzles, solutions, seed), shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, stored: () => sudokuExamples(puzzles, solutions) };
     }
     case 'maze-gen': {
-      const size = Number(arg);
-      const source = mazeGeneratorSource(seed, { size, ...(opts.min ? { minPathCells: Number(opts.min) } : {}) });
+      const size = mazeSize(arg, spec);
+      const source = withSpec(spec, () => mazeGeneratorSource(seed, { size, ...(opts.min ? { minPathCells: Number(opts.min) } : {}) }));
       return { source, shape: { task: 'maze', seqLen: size * size, vocabSize: 6, identifiers: 1 } };
     }
     case 'official': {
@@ -183,8 +252,10 @@ export async function openTrainingData(spec: string, seed: number): Promise<{ so
   const parts = spec.split('+').map((p) => p.trim()).filter(Boolean);
   const opened = await Promise.all(
     parts.map(async (part, i) => {
-      const m = /^([\d.]+)\*(.+)$/.exec(part);
-      return { weight: m ? Number(m[1]) : 1, ...(await openOne(m ? m[2]! : part, seed + 7919 * i)) };
+      const m = /^([^:*]+)\*(.+)$/.exec(part);
+      const weight = m ? Number(m[1]) : 1;
+      if (m && !(Number.isFinite(weight) && weight > 0)) throw specError(spec, `weight ${JSON.stringify(m[1]!.trim())} of ${JSON.stringify(part)} must be a positive number`);
+      return { weight, ...(await openOne(m ? m[2]!.trim() : part, seed + 7919 * i)) };
     }),
   );
   const shape = opened[0]!.shape;
@@ -207,28 +278,33 @@ export interface EvalSet {
   arc?: { identifiers: string[]; testPuzzles: Record<string, ArcTask> };
 }
 
+/** `w*spec + w*spec`: a leading weight, or a `+` before another spec. */
+const isMixture = (spec: string) => /^[^:*]+\*/.test(spec) || spec.split('+').slice(1).some((p) => Object.hasOwn(EVAL_OPTIONS, p.trim().replace(/^[^:*]+\*/, '').split(':')[0]!));
+
 export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalSet> {
+  if (isMixture(spec)) throw specError(spec, 'a weighted mixture is for training only; give each evaluation set its own --data');
   const [kind = '', arg, ...rest] = spec.split(':');
   const opts = options(spec, rest, EVAL_OPTIONS[kind]);
   switch (kind) {
     case 'sudoku': {
-      const { puzzles, solutions } = await readSudokuFolder(arg ?? '');
+      if (!arg) throw specError(spec, 'sudoku:<dir> needs a folder');
+      const { puzzles, solutions } = await readSudokuFolder(arg);
       const from = Number(opts.from ?? 0);
       const n = Math.min(limit, Number(opts.count ?? Infinity), puzzles.length - from);
       if (!(Number.isInteger(from) && from >= 0 && n > 0)) throw specError(spec, `from=${opts.from} leaves no puzzle of ${puzzles.length}`);
       const examples = sudokuExamples(puzzles.slice(from, from + n), solutions.slice(from, from + n));
-      const name = arg!.replace(/\/+$/, '').split('/').pop();
+      const name = arg.replace(/\/+$/, '').split('/').pop();
       return { examples, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, description: `${name} #${from}-${from + n - 1} (${n} of ${puzzles.length})` };
     }
     case 'official': {
-      const split = await readOfficialSplit(arg ?? '', 'test');
+      if (!arg) throw specError(spec, 'official:<dir> needs a folder');
+      const split = await readOfficialSplit(arg, 'test');
       const all = splitExamples(split);
       const m = split.metadata;
       const task = m.vocab_size === 11 && m.seq_len === 81 ? 'sudoku' : m.vocab_size === 6 ? 'maze' : m.vocab_size === 12 && m.seq_len === 900 ? 'arc' : 'other';
       const n = Math.min(limit, all.length);
-      const root = arg ?? '';
-      const arc = task === 'arc' && (await exists(join(root, 'test_puzzles.json')))
-        ? { identifiers: JSON.parse(await readFile(join(root, 'identifiers.json'), 'utf8')), testPuzzles: JSON.parse(await readFile(join(root, 'test_puzzles.json'), 'utf8')) }
+      const arc = task === 'arc' && (await exists(join(arg, 'test_puzzles.json')))
+        ? { identifiers: await readJson(join(arg, 'identifiers.json'), 'a list of identifiers', z.array(z.string())), testPuzzles: await readJson(join(arg, 'test_puzzles.json'), 'ARC tasks', arcTasks) }
         : undefined;
       return { examples: all.slice(0, n), shape: { task, seqLen: m.seq_len, vocabSize: m.vocab_size, identifiers: m.num_puzzle_identifiers }, description: `${split.name} (first ${n} of ${all.length})`, ...(arc ? { arc } : {}) };
     }
@@ -237,21 +313,17 @@ export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalS
       if (!(seed > 0)) throw specError(spec, 'a generated evaluation set needs seed=<n> (not the training seed)');
       const count = Math.min(limit, Number(opts.count ?? 1000));
       const rating = opts.rating ? range(opts.rating, spec, 'rating') : undefined;
-      const examples = sudokuGeneratorSource(seed, { givens: range(arg, spec, 'givens'), ...(rating ? { rating } : {}) }).next(count);
+      const givens = range(arg, spec, 'givens');
+      const examples = withSpec(spec, () => sudokuGeneratorSource(seed, { givens, ...(rating ? { rating } : {}) }).next(count));
       const rated = rating ? `, rating ${rating.join('-')} guesses` : '';
       return { examples, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, description: `generated Sudoku (${arg} givens${rated}, seed ${seed}, ${count})` };
     }
     case 'maze-gen': {
-      const size = Number(arg);
+      const size = mazeSize(arg, spec);
       const seed = Number(opts.seed ?? 0);
       const count = Math.min(limit, Number(opts.count ?? 1000));
       if (!(seed > 0)) throw specError(spec, 'a generated evaluation set needs seed=<n> (not the training seed)');
-      const rng = createRng(seed);
-      const codec = createMazeCodec(size, size);
-      const examples = Array.from({ length: count }, () => {
-        const m = generateMaze(rng, { size, ...(opts.min ? { minPathCells: Number(opts.min) } : {}) });
-        return { tokens: codec.encode(m.puzzle), labels: codec.encode(m.solution), id: 0 };
-      });
+      const examples = withSpec(spec, () => mazeGeneratorSource(seed, { size, ...(opts.min ? { minPathCells: Number(opts.min) } : {}) }).next(count));
       return { examples, shape: { task: 'maze', seqLen: size * size, vocabSize: 6, identifiers: 1 }, description: `generated ${size}×${size} mazes (seed ${seed}, ${count})` };
     }
     case 'arc': {

@@ -10,7 +10,7 @@ import { namedWeights } from '../../model/weights.js';
 import { packModel, type PackInput } from '../../model/pack/write.js';
 import { packContainer } from '../../model/pack/container.js';
 import { modelCard, type CardEvaluation } from '../../model/pack/card.js';
-import { metadataSchema, type Quantization } from '../../model/pack/format.js';
+import { metadataSchema, type PackageMetadata, type Quantization } from '../../model/pack/format.js';
 import { TrmError } from '../../model/index.js';
 import { exists, TRAINING_SVG, writeAtomic } from './run-dir.js';
 
@@ -31,13 +31,14 @@ export interface SaveOptions {
 /** Packs and writes; `out` ending in .trm gives the single-file form. Returns the bytes written. */
 export async function savePackage(out: string, o: SaveOptions): Promise<number> {
   if (!o.force && (await exists(out))) throw new TrmError('exists', `${out} already exists (use --force to replace it)`);
+  // Here, not later on the temporary name: a file in the way of the folder is reported as the user wrote it.
+  await mkdir(dirname(out), { recursive: true });
   const arrays = new Map([...namedWeights(o.model.weights)].map(([name, t]) => [name, t.dataSync() as Float32Array]));
   if (o.puzzleRows) arrays.set('puzzleEmb', o.puzzleRows.table);
   const config = o.puzzleRows?.config ?? o.model.config;
   const packed = await packModel({ task: o.task, config, weights: arrays, quantization: o.quantization, provenance: o.provenance, ...(o.arc ? { arc: o.arc } : {}) });
   const bytes = packed.shards.reduce((n, s) => n + s.data.length, 0);
   if (out.endsWith('.trm')) {
-    await mkdir(dirname(out), { recursive: true });
     const file = packContainer(packed);
     await writeAtomic(out, file);
     return file.length;
@@ -62,17 +63,11 @@ export async function savePackage(out: string, o: SaveOptions): Promise<number> 
  * Returns the number of evaluation rows on the card.
  */
 export async function recardPackage(dir: string, o: { evaluations: CardEvaluation[]; notes?: string; title?: string }): Promise<number> {
-  const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => {
-    throw new TrmError('invalid_package', `${dir}: no ${name} (a package folder holds model.json and its README.md card)`);
-  });
-  const modelJson = JSON.parse(await read('model.json'));
-  const parsed = metadataSchema.safeParse(modelJson.userDefinedMetadata?.trmEdge);
-  if (!parsed.success) throw new TrmError('invalid_package', `${dir}/model.json: not a trm-edge package (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
-  const title = o.title ?? /^# (.+)$/m.exec(await read('README.md'))?.[1];
+  const { modelJson, meta } = await readPackageFolder(dir);
+  const title = o.title ?? /^# (.+)$/m.exec(await readPackageFile(dir, 'README.md'))?.[1];
   if (!title) throw new TrmError('invalid_package', `${dir}/README.md: no "# title" line to keep (give --title)`);
 
   // The card is written from the parsed metadata; model.json takes back only the new provenance.
-  const meta = parsed.data;
   const key = (e: CardEvaluation) => JSON.stringify([e.data, e.halt, e.tries ?? 1, e.seed ?? 0, e.quantization ?? meta.quantization]);
   const fresh = new Set(o.evaluations.map(key));
   const old = ((meta.provenance.metrics?.evaluations ?? []) as CardEvaluation[]).filter((e) => !fresh.has(key(e)));
@@ -86,4 +81,22 @@ export async function recardPackage(dir: string, o: { evaluations: CardEvaluatio
   await writeAtomic(join(dir, 'model.json'), JSON.stringify(modelJson, null, 1) + '\n');
   await writeAtomic(join(dir, 'README.md'), modelCard(meta, bytes, title, figure));
   return evaluations.length;
+}
+
+const readPackageFile = (dir: string, name: string) => readFile(join(dir, name), 'utf8').catch(() => {
+  throw new TrmError('invalid_package', `${dir}: no ${name} (a package folder holds model.json and its README.md card)`);
+});
+
+/** A package folder's model.json as it is, and its trm-edge metadata checked. */
+export async function readPackageFolder(dir: string): Promise<{ modelJson: { userDefinedMetadata: { trmEdge: Record<string, unknown> } }; meta: PackageMetadata }> {
+  let modelJson;
+  try {
+    modelJson = JSON.parse(await readPackageFile(dir, 'model.json'));
+  } catch (e) {
+    if (e instanceof TrmError) throw e;
+    throw new TrmError('invalid_package', `${dir}/model.json: not JSON (${(e as Error).message})`);
+  }
+  const parsed = metadataSchema.safeParse(modelJson?.userDefinedMetadata?.trmEdge);
+  if (!parsed.success) throw new TrmError('invalid_package', `${dir}/model.json: not a trm-edge package (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+  return { modelJson, meta: parsed.data };
 }

@@ -3,6 +3,10 @@
  * differ. Only the discordant puzzles (solved by one, not the other) carry information; under "no
  * difference" each is equally likely to fall either way, so the count one way is Binomial(b + c, 1/2).
  */
+import { TrmError } from '../../model/errors.js';
+import type { EvalReport } from './eval-report.js';
+
+type SetResult = EvalReport['results'][number];
 
 export interface Paired {
   both: number;
@@ -23,6 +27,29 @@ export function pair(a: string, b: string): Paired {
     else p.neither++;
   }
   return p;
+}
+
+/** The same puzzles in the same order: the fingerprints agree, or where a report predates them, the descriptions. */
+const sameSet = (x: SetResult, y: SetResult) => (x.fingerprint && y.fingerprint ? x.fingerprint === y.fingerprint : x.data === y.data);
+
+/**
+ * The sets both reports evaluated, paired (labelled with A's description), and the others ("A: <description>").
+ * `files` name the reports in errors. The sets must carry per-example results.
+ */
+export function pairSets(a: SetResult[], b: SetResult[], files: [string, string]): { rows: (Paired & { data: string; count: number })[]; unmatched: string[] } {
+  const rows: (Paired & { data: string; count: number })[] = [];
+  const paired = new Set<SetResult>();
+  for (const x of a) {
+    const y = b.find((r) => !paired.has(r) && sameSet(x, r));
+    if (!y) continue;
+    if (x.count !== y.count) {
+      throw new TrmError('invalid_data', `${x.data}: ${x.count} per-example results in ${files[0]} but ${y.count} in ${files[1]}: not the same puzzles (evaluate both with the same --data and --limit)`);
+    }
+    paired.add(x).add(y);
+    rows.push({ data: x.data, count: x.count, ...pair(x.solved!, y.solved!) });
+  }
+  const unmatched = [...a.filter((r) => !paired.has(r)).map((r) => `A: ${r.data}`), ...b.filter((r) => !paired.has(r)).map((r) => `B: ${r.data}`)];
+  return { rows, unmatched };
 }
 
 /** Two-sided exact McNemar p-value: 2·P(X ≤ min(b, c)) for X ~ Binomial(b + c, 1/2), capped at 1. */

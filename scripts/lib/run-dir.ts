@@ -12,10 +12,11 @@
 import { appendFile, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
+import { z } from 'zod';
 import { readSafetensors, readSafetensorsMetadata, writeSafetensors } from '../../model/checkpoint/safetensors.js';
 import { bytesSource } from '../../model/checkpoint/byte-source.js';
-import type { TrmConfig } from '../../model/config.js';
-import type { TrainHyper } from '../../model/train/hyper.js';
+import { validateConfig, type TrmConfig } from '../../model/config.js';
+import { validateHyper, type TrainHyper } from '../../model/train/hyper.js';
 import type { Trainer, TrainerSnapshot } from '../../model/train/trainer.js';
 import { namedWeights, toOfficial, weightTensors } from '../../model/weights.js';
 import { TrmError } from '../../model/index.js';
@@ -79,7 +80,9 @@ export const TRAINING_SVG = 'training.svg';
 /** Writes `bytes` to `path` atomically (temporary file, fsync, rename). */
 export async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  const handle = await open(tmp, 'w');
+  const handle = await open(tmp, 'w').catch((e: NodeJS.ErrnoException) => {
+    throw Object.assign(e, { path }); // the user's path in the message, not the temporary name
+  });
   try {
     await handle.writeFile(bytes);
     await handle.sync();
@@ -91,10 +94,16 @@ export async function writeAtomic(path: string, bytes: Uint8Array | string): Pro
 
 export const exists = (p: string) => stat(p).then(() => true, () => false);
 
-export async function createRunDir(dir: string, spec: RunSpec): Promise<void> {
+/** Refuses a --out that holds a run or is a file: checked before a new run's work, and again when creating it. */
+export async function checkNewRunDir(dir: string): Promise<void> {
   if (await exists(join(dir, 'run.json'))) {
     throw new TrmError('run_exists', `${dir} already holds a run; continue it with --resume or choose another --out`);
   }
+  if ((await stat(dir).catch(() => null))?.isFile()) throw new TrmError('invalid_path', `--out ${dir}: is a file, not a run folder`);
+}
+
+export async function createRunDir(dir: string, spec: RunSpec): Promise<void> {
+  await checkNewRunDir(dir);
   await mkdir(dir, { recursive: true });
   await writeRunSpec(dir, spec);
 }
@@ -104,9 +113,39 @@ export async function writeRunSpec(dir: string, spec: RunSpec): Promise<void> {
   await writeAtomic(join(dir, 'all_config.yaml'), toYaml({ arch: spec.model, training: spec.training, data: describeData(spec), ...(spec.init ? { init: spec.init } : {}) }));
 }
 
+/** run.json's fields; `model` and `training` are checked by the model's own validators. Unknown keys are kept. */
+const runSpecSchema = z.looseObject({
+  version: z.literal(1),
+  model: z.record(z.string(), z.unknown()),
+  training: z.record(z.string(), z.unknown()),
+  data: z.string().min(1),
+  phases: z.array(z.object({ step: z.number().int().min(0), data: z.string().min(1), seed: z.number().int().min(1) })).optional(),
+  task: z.string(),
+  init: z.object({ from: z.string(), provenance: z.string() }).optional(),
+  eval: z.object({ data: z.string().min(1), every: z.number().int().min(1), limit: z.number().int().min(1) }).optional(),
+  created: z.string(),
+});
+
 export async function readRunSpec(dir: string): Promise<RunSpec> {
-  if (!(await exists(join(dir, 'run.json')))) throw new TrmError('no_run', `${dir}: no run.json: not a training run folder (a new run starts without --resume)`);
-  return JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunSpec;
+  const file = join(dir, 'run.json');
+  if (!(await exists(file))) throw new TrmError('no_run', `${dir}: no run.json: not a training run folder (a new run starts without --resume)`);
+  const invalid = (why: string) => new TrmError('invalid_run', `${file}: ${why}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw invalid(`not readable JSON (${(e as Error).message})`);
+  }
+  const r = runSpecSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw invalid(`${issue.path.join('.') || 'top level'}: ${issue.message}`);
+  }
+  try {
+    return { ...r.data, model: validateConfig(r.data.model), training: validateHyper(r.data.training) } as RunSpec;
+  } catch (e) {
+    throw invalid((e as Error).message);
+  }
 }
 
 export async function appendMetrics(dir: string, record: object): Promise<void> {

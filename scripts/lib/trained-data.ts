@@ -5,6 +5,7 @@
  * stored, because the augmented copies the stream gives cannot be matched exactly.
  */
 import type { Example } from '../../model/data/source.js';
+import type { TrmConfig } from '../../model/config.js';
 import { openTrainingData } from './data-spec.js';
 import { dataPhases, readMetrics, readRunSpec, type DataPhase } from './run-dir.js';
 
@@ -16,6 +17,8 @@ export interface TrainedPhase extends DataPhase {
 }
 
 export interface TrainedData {
+  /** The run's model: its sequence length and vocabulary are its data's. */
+  model: TrmConfig;
   phases: TrainedPhase[];
   /** Where the run's weights started (--init): training that is not replayed here. */
   init?: { from: string; provenance: string };
@@ -34,6 +37,7 @@ export async function trainedData(runDir: string): Promise<TrainedData> {
     })
     .filter((p) => p.draws > 0);
   return {
+    model: spec.model,
     phases,
     ...(spec.init ? { init: spec.init } : {}),
     async *chunks(chunk = 1000) {

@@ -5,6 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/paths.js';
+import { cli } from '../helpers/cli.js';
+
+describe('npm run bench', () => {
+  it('prints its usage on --help, like every CLI', async () => {
+    const help = await cli('bench', '--help');
+    expect([help.code, help.out]).toEqual([0, expect.stringMatching(/^usage: npm run bench \[-- --json <file>\] \[--md <file>\] \[--quick\]/)]);
+  });
+});
 
 describe('npm run bench -- --quick', () => {
   it('runs every section (ceiling, inference wasm and cpu, training 1 and N workers, edge) and writes JSON and markdown', async () => {

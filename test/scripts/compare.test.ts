@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mcnemarExact, pair } from '../../scripts/lib/paired-test.js';
+import { mcnemarExact, pair, pairSets } from '../../scripts/lib/paired-test.js';
 import { cli } from '../helpers/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'trm-compare-'));
@@ -24,6 +24,17 @@ describe('paired test', () => {
   it('pairs per-example results and rejects different lengths', () => {
     expect(pair('1100', '1010')).toEqual({ both: 1, onlyA: 1, onlyB: 1, neither: 1 });
     expect(() => pair('11', '1')).toThrow('per-example results of different lengths (2 and 1)');
+  });
+
+  it('pairs sets by the fingerprint of their puzzles, by description only in reports that predate fingerprints', () => {
+    const set = (data: string, solved: string, fingerprint?: string) => ({ data, count: solved.length, exactAccuracy: 0, tokenAccuracy: 0, meanSteps: 1, solved, ...(fingerprint ? { fingerprint } : {}) });
+    const [f1, f2] = ['1'.repeat(64), '2'.repeat(64)];
+    // ARC descriptions omit the files and the seed: alike, yet other puzzles; the same puzzles under other descriptions still pair.
+    const { rows, unmatched } = pairSets([set('ARC eval test split (4 of 4 rows, 8 augmentations)', '1100', f1), set('kaggle #0-1 (2 of 5)', '10', f2)], [set('ARC eval test split (4 of 4 rows, 8 augmentations)', '1010', 'f'.repeat(64)), set('renamed #0-1 (2 of 5)', '11', f2)], ['a.json', 'b.json']);
+    expect(rows).toEqual([{ data: 'kaggle #0-1 (2 of 5)', count: 2, both: 1, onlyA: 0, onlyB: 1, neither: 0 }]);
+    expect(unmatched).toEqual(['A: ARC eval test split (4 of 4 rows, 8 augmentations)', 'B: ARC eval test split (4 of 4 rows, 8 augmentations)']);
+    expect(pairSets([set('set one', '10')], [set('set one', '11', f1)], ['a.json', 'b.json']).rows).toHaveLength(1);
+    expect(() => pairSets([set('set one', '10')], [set('set one', '110')], ['a.json', 'b.json'])).toThrow('set one: 2 per-example results in a.json but 3 in b.json: not the same puzzles');
   });
 
   it('gives the exact two-sided McNemar p-value, also where 2^-n underflows', () => {

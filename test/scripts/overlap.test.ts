@@ -15,7 +15,8 @@ const EXTREME = join(DATA, 'sudoku/sudoku-extreme-train-sample-1k');
 async function runDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'trm-overlap-'));
   const spec = {
-    version: 1, task: 'sudoku', data: 'sudoku-gen:40-45', training: { global_batch_size: 4, seed: 7 },
+    version: 1, task: 'sudoku', data: 'sudoku-gen:40-45', training: { global_batch_size: 4, seed: 7 }, created: '',
+    model: { vocab_size: 11, seq_len: 81, num_puzzle_identifiers: 1 },
     phases: [{ step: 2, data: `sudoku:${EXTREME}`, seed: 9 }], init: { from: 'model/weights/sudoku', provenance: 'an earlier run' },
   };
   await writeFile(join(dir, 'run.json'), JSON.stringify(spec));
@@ -47,6 +48,10 @@ describe('npm run overlap', () => {
     const bad = await overlap('--run', join(dir, 'nope'), '--data', 'sudoku-gen:40-45:seed=8:count=20');
     expect(bad.err).toMatch(/nope: no run\.json: not a training run folder/);
     expect(bad.code).toBe(2);
+    // Sets of another task than the run's are refused before any replay.
+    const maze = await overlap('--run', dir, '--data', 'maze-gen:8:seed=3:count=2');
+    expect(maze.err).toMatch(/--run .* trained on sequences of 81 tokens \(vocab 11\), the --data sets are of 64 \(vocab 6\): check them against a run of their task/);
+    expect(maze.code).toBe(2);
   });
 
   it('counts a maze as trained on when a rotation or reflection of it was, and a different maze not', () => {

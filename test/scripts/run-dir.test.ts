@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { currentData, describeData, withDataPhase, type RunSpec } from '../../scripts/lib/run-dir.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkNewRunDir, currentData, describeData, readRunSpec, withDataPhase, type RunSpec } from '../../scripts/lib/run-dir.js';
+import { validateConfig } from '../../model/config.js';
+import { validateHyper } from '../../model/train/hyper.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'trm-run-dir-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const run = { data: 'maze-gen:10:min=16', training: { seed: 2 } } as RunSpec;
 
@@ -17,5 +25,35 @@ describe('data phases of a run (a curriculum)', () => {
     const retried = withDataPhase(two, 'maze-gen:10:min=24', 4000);
     expect(retried.phases!.map((p) => p.data)).toEqual(['maze-gen:10:min=6', 'maze-gen:10:min=24']);
     expect(run.phases).toBeUndefined(); // the spec passed in is not changed
+  });
+});
+
+describe('run.json', () => {
+  const spec = { version: 1, model: validateConfig({ vocab_size: 11, seq_len: 81, num_puzzle_identifiers: 1 }), training: validateHyper({ seed: 3 }), data: 'sudoku-gen:30-36', task: 'sudoku', created: '2026-01-01' };
+  const folder = (name: string, runJson: string) => {
+    mkdirSync(join(scratch, name));
+    writeFileSync(join(scratch, name, 'run.json'), runJson);
+    return join(scratch, name);
+  };
+
+  it('reads a run as it was written', async () => {
+    expect(await readRunSpec(folder('good', JSON.stringify(spec)))).toEqual(spec);
+  });
+
+  it.each([
+    ['torn', '{"version": 1,', /torn\/run\.json: not readable JSON \(/],
+    ['no-training', JSON.stringify({ ...spec, training: undefined }), /no-training\/run\.json: training: Invalid input: expected record/],
+    ['bad-model', JSON.stringify({ ...spec, model: { ...spec.model, hidden_size: -1 } }), /bad-model\/run\.json: config\.hidden_size: /],
+    ['bad-training', JSON.stringify({ ...spec, training: { ...spec.training, lr: 'fast' } }), /bad-training\/run\.json: training\.lr: /],
+    ['bad-phase', JSON.stringify({ ...spec, phases: [{ step: 2, data: 'x' }] }), /bad-phase\/run\.json: phases\.0\.seed: /],
+  ])('refuses a damaged run.json, naming the file and the field: %s', async (name, text, message) => {
+    await expect(readRunSpec(folder(name, text))).rejects.toThrow(message);
+  });
+
+  it('refuses a new run in a folder that holds one, or in a file', async () => {
+    await expect(checkNewRunDir(join(scratch, 'good'))).rejects.toThrow('already holds a run; continue it with --resume or choose another --out');
+    writeFileSync(join(scratch, 'afile'), '');
+    await expect(checkNewRunDir(join(scratch, 'afile'))).rejects.toThrow(`--out ${join(scratch, 'afile')}: is a file, not a run folder`);
+    await expect(checkNewRunDir(join(scratch, 'new'))).resolves.toBeUndefined();
   });
 });

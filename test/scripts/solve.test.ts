@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { dataLines, FIXTURES } from '../helpers/paths.js';
+import { dataLines, FIXTURES, ROOT } from '../helpers/paths.js';
 
 const solve = (...args: string[]) => cli('solve', ...args);
 
@@ -48,6 +48,16 @@ describe('npm run solve', () => {
     const { code, err } = await solve('--model', MODEL, ...args);
     expect(code).toBe(2);
     expect(err).toMatch(message);
+  });
+
+  it('refuses, before printing anything, a --config beside a package and an identifier the model has no row for', async () => {
+    const pkg = join(ROOT, 'model/weights/sudoku');
+    const config = await solve('--model', pkg, '--config', CONFIG, '--puzzle', PUZZLE);
+    expect([config.code, config.out]).toEqual([2, '']);
+    expect(config.err).toMatch(/--config: .*sudoku is a package, which carries its own config/);
+    const row = await solve('--model', pkg, '--identifier', '99', '--puzzle', PUZZLE);
+    expect([row.code, row.out]).toEqual([2, '']);
+    expect(row.err).toMatch(/--identifier 99: the model has 1 puzzle row \(identifiers 0-0\)/);
   });
 
   it('exits 2 for a missing model and for a model that does not fit the task', async () => {

@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -168,11 +168,28 @@ describe('npm run train', () => {
     const again = await cli('train', '--config', CONFIG, '--data', DATA, '--out', out);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/already holds a run; continue it with --resume/);
-    const changed = await cli('train', '--out', out, '--resume', '--lr', '0.1');
+    // Also what run.json fixes without changing parameters (the held-out evaluation): never silently ignored.
+    const changed = await cli('train', '--out', out, '--resume', '--lr', '0.1', '--eval-every', '5');
     expect(changed.code).toBe(2);
-    expect(changed.err).toMatch(/only --data \(a new phase\), --max-minutes, --max-steps and --workers may change/);
+    expect(changed.err).toMatch(/--resume continues the run as it was created: --lr, --eval-every cannot change; only --data \(a new phase\), --max-minutes, --max-steps, --checkpoint-minutes and --workers may/);
     const bad = await cli('train', '--config', 'no-such-preset', '--data', DATA, '--out', join(scratch, 'x'));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/neither a preset/);
+  });
+
+  it('checks everything before it creates the run folder: a held-out set of another task, a broken config, an --out that is a file', async () => {
+    const out = join(scratch, 'never');
+    const maze = await cli('train', '--config', CONFIG, '--data', DATA, '--out', out, '--workers', '1', '--eval', 'maze-gen:8:seed=3:count=2');
+    expect(maze.code).toBe(2);
+    expect(maze.err).toMatch(/--eval maze-gen:8:seed=3:count=2: seq_len 64, vocab 6 do not fit the run's model \(seq_len 81, vocab 11\)/);
+    expect(existsSync(out)).toBe(false); // so a corrected command can start the run there
+    const yaml = join(scratch, 'broken.yaml');
+    writeFileSync(yaml, 'model: [1\n  bad: : yaml\n');
+    const broken = await cli('train', '--config', yaml, '--data', DATA, '--out', out);
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(/^train: .*broken\.yaml: not valid JSON or YAML \([^\n]*\)\n$/);
+    const file = await cli('train', '--config', CONFIG, '--data', DATA, '--out', CONFIG);
+    expect(file.code).toBe(2);
+    expect(file.err).toContain(`--out ${CONFIG}: is a file, not a run folder`);
   });
 });

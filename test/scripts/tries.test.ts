@@ -65,9 +65,13 @@ describe('--tries in the CLIs', () => {
   });
 
   it.each([
-    [['eval', '--model', MODEL, '--data', HARD, '--tries', '0'], /--tries must be a positive integer, got "0"/],
+    [['eval', '--model', MODEL, '--data', HARD, '--tries', '0'], /--tries must be an integer ≥ 1, got "0"/],
     [['eval', '--model', MODEL, '--data', HARD, '--halt', 'soon'], /--halt must be one of never, q, verified/],
-    [['eval', '--model', MODEL, '--data', HARD, '--seed', '1.5'], /--seed must be a non-negative integer, got "1.5"/],
+    [['eval', '--model', MODEL, '--data', HARD, '--seed', '1.5'], /--seed must be an integer ≥ 0, got "1.5"/],
+    // Checked before the evaluation runs, not after it.
+    [['eval', '--model', MODEL, '--data', HARD, '--json', join(scratch, 'nodir', 'x.json')], /--json .*nodir\/x\.json: folder .*nodir does not exist/],
+    [['eval', '--model', MODEL, '--data', HARD, '--config', join(ROOT, 'package.json')], /--config: .*sudoku is a package, which carries its own config/],
+    [['import', 'step_1', '--task', 'sudoku', '--identifiers', join(ROOT, 'README.md')], /--identifiers .*README\.md: not JSON \(/],
     [['export', '--package', join(ROOT, 'scripts'), '--evals', join(ROOT, 'package.json')], /not an npm run eval report/],
     [['export', '--package', join(ROOT, 'scripts'), '--evals', join(scratch, 'four.json')], /scripts: no model.json \(a package folder holds model.json/],
     [['export', '--package', join(ROOT, 'test')], /--package needs --evals or --notes/],
