@@ -157,7 +157,8 @@ async function main(): Promise<number> {
     ...(workers > 1 && backend === 'wasm' ? { replicas: workerReplicas(Math.min(workers, spec.training.global_batch_size)) } : {}),
   });
   tf.dispose(weightTensors(initial));
-  if (!o.resume) await createRunDir(o.out, spec);
+  // Until its first checkpoint a new run's folder is undone on failure (e.g. a first step out of memory).
+  let undoNewRun = o.resume ? undefined : await createRunDir(o.out, spec);
   if (checkpoint) {
     // A checkpoint from the step a phase begins at holds the previous data's stream: the new one starts fresh.
     if (spec.phases?.length && checkpoint.state.step === phase.step) checkpoint.state.source = source.state();
@@ -190,39 +191,46 @@ async function main(): Promise<number> {
   const recent: StepMetrics[] = [];
   const recentMs: number[] = [];
 
-  while (trainer.step < total && !interrupted) {
-    if (maxMinutes !== undefined && Date.now() - started > maxMinutes * 60_000) break;
-    if (maxSteps !== undefined && trainer.step >= maxSteps) break;
-    const t0 = performance.now();
-    const m = await trainer.trainStep();
-    const ms = performance.now() - t0;
-    recent.push(m);
-    recentMs.push(ms);
-    if (recent.length > 50) recent.shift(), recentMs.shift();
-    await appendMetrics(o.out, { type: 'train', time: new Date().toISOString(), ms: Math.round(ms), ...m });
-    const halted = recent.reduce((s, r) => s + r.count, 0) || 1;
-    bar.update(m.step, {
-      exps: ((recent.reduce((s, r) => s + r.examples, 0) / recentMs.reduce((s, v) => s + v, 0)) * 1000).toFixed(1),
-      loss: (recent.reduce((s, r) => s + r.lmLoss + 0.5 * r.qHaltLoss, 0) / recent.length).toFixed(3),
-      exact: `${((100 * recent.reduce((s, r) => s + r.exactAccuracy * r.count, 0)) / halted).toFixed(1)}%`,
-      halt: (recent.reduce((s, r) => s + r.steps * r.count, 0) / halted).toFixed(1),
-    });
-    if (evalSet && m.step % spec.eval!.every === 0) {
-      const weights = trainer.evalWeights();
-      const trm = createTrm(spec.model, weights);
-      const r = await evaluate(trm, evalSet.examples, { batchSize: 32, verify });
-      trm.dispose();
-      tf.dispose(weightTensors(weights));
-      await appendMetrics(o.out, { type: 'eval', time: new Date().toISOString(), step: m.step, data: evalSet.description, ...r });
-      bar.stop();
-      const valid = r.validAccuracy === undefined ? '' : ` · valid ${(100 * r.validAccuracy).toFixed(1)}%`;
-      console.log(`eval @ ${m.step}: exact ${(100 * r.exactAccuracy).toFixed(1)}% · token ${(100 * r.tokenAccuracy).toFixed(1)}%${valid} · ${r.count} examples · ${r.seconds.toFixed(0)} s`);
-      bar.start(total, m.step, { exps: '-', loss: '-', exact: '-', halt: '-' });
+  try {
+    while (trainer.step < total && !interrupted) {
+      if (maxMinutes !== undefined && Date.now() - started > maxMinutes * 60_000) break;
+      if (maxSteps !== undefined && trainer.step >= maxSteps) break;
+      const t0 = performance.now();
+      const m = await trainer.trainStep();
+      const ms = performance.now() - t0;
+      recent.push(m);
+      recentMs.push(ms);
+      if (recent.length > 50) recent.shift(), recentMs.shift();
+      await appendMetrics(o.out, { type: 'train', time: new Date().toISOString(), ms: Math.round(ms), ...m });
+      const halted = recent.reduce((s, r) => s + r.count, 0) || 1;
+      bar.update(m.step, {
+        exps: ((recent.reduce((s, r) => s + r.examples, 0) / recentMs.reduce((s, v) => s + v, 0)) * 1000).toFixed(1),
+        loss: (recent.reduce((s, r) => s + r.lmLoss + 0.5 * r.qHaltLoss, 0) / recent.length).toFixed(3),
+        exact: `${((100 * recent.reduce((s, r) => s + r.exactAccuracy * r.count, 0)) / halted).toFixed(1)}%`,
+        halt: (recent.reduce((s, r) => s + r.steps * r.count, 0) / halted).toFixed(1),
+      });
+      if (evalSet && m.step % spec.eval!.every === 0) {
+        const weights = trainer.evalWeights();
+        const trm = createTrm(spec.model, weights);
+        const r = await evaluate(trm, evalSet.examples, { batchSize: 32, verify });
+        trm.dispose();
+        tf.dispose(weightTensors(weights));
+        await appendMetrics(o.out, { type: 'eval', time: new Date().toISOString(), step: m.step, data: evalSet.description, ...r });
+        bar.stop();
+        const valid = r.validAccuracy === undefined ? '' : ` · valid ${(100 * r.validAccuracy).toFixed(1)}%`;
+        console.log(`eval @ ${m.step}: exact ${(100 * r.exactAccuracy).toFixed(1)}% · token ${(100 * r.tokenAccuracy).toFixed(1)}%${valid} · ${r.count} examples · ${r.seconds.toFixed(0)} s`);
+        bar.start(total, m.step, { exps: '-', loss: '-', exact: '-', halt: '-' });
+      }
+      if (Date.now() - lastCheckpoint > checkpointMs) {
+        await saveCheckpoint(o.out, trainer);
+        lastCheckpoint = Date.now();
+        undoNewRun = undefined;
+      }
     }
-    if (Date.now() - lastCheckpoint > checkpointMs) {
-      await saveCheckpoint(o.out, trainer);
-      lastCheckpoint = Date.now();
-    }
+  } catch (e) {
+    bar.stop();
+    if (undoNewRun) await undoNewRun(), console.error(`(removed ${o.out}: the run failed before its first checkpoint)`);
+    throw e;
   }
   bar.stop();
   await saveCheckpoint(o.out, trainer);

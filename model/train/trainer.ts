@@ -18,6 +18,7 @@ import type { TrainHyper } from './hyper.js';
 import { createReplica, type ReplicaInput, type ReplicaOutput } from './replica.js';
 import { learningRate } from './schedule.js';
 import { signSgdRows } from './sign-sgd.js';
+import { isHeapExhausted, TrmError } from '../errors.js';
 
 /** Where gradients are computed: in this thread, or in worker threads (runtime edge). */
 export interface ReplicaSet {
@@ -32,6 +33,15 @@ export interface ReplicaSet {
 }
 
 export type ReplicaFactory = (trm: Trm, params: ReadonlyMap<string, tf.Variable>, globalBatch: number) => ReplicaSet;
+
+/**
+ * A step that exhausted the backend's heap, said as what it is, with the remedy, instead of a stack trace. Attention
+ * at 30×30 keeps several [slots·heads, L, L] score tensors per layer on the tape (maze-att-cpu: batch 2 fits, 4 does not).
+ */
+function heapExhausted(e: Error, slots: number, seqLen: number): TrmError | undefined {
+  if (!isHeapExhausted(e)) return undefined;
+  return new TrmError('out_of_memory', `a training step ran out of the backend's memory with ${slots} examples per worker of ${seqLen} tokens (${e.message}); the wasm backend has at most 4 GB per worker thread: lower the batch or spread it over more workers`);
+}
 
 /** One replica in this thread, sharing the trainer's variables. */
 export const localReplicas: ReplicaFactory = (trm, params, globalBatch) => {
@@ -166,7 +176,9 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
     // (generators rating their puzzles cost up to a third of a step), keeping the state to checkpoint.
     const before = structuredClone(source.state());
     ahead = { batch: source.next(B), before };
-    const outputs = await computing;
+    const outputs = await computing.catch((e: Error) => {
+      throw heapExhausted(e, Math.max(...replicas.sizes), S) ?? e;
+    });
 
     // Gradients summed over replicas in a fixed order (official: all-reduce sum of loss/global_batch).
     const grads = new Map<string, Float32Array>();

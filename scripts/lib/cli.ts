@@ -1,12 +1,13 @@
 /**
  * What every CLI shares: option parsing errors and exit codes. 0 done; 2 bad input (a usage error
- * with the usage text, a TrmError with its message, or a file-system error on a path the user gave);
+ * with the usage text, a TrmError with its message, a file-system error on a path the user gave, or the wasm
+ * heap exhausted by the sizes asked for);
  * 1 an unexpected failure (with its stack).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { TrmError } from '../../model/errors.js';
+import { isHeapExhausted, TrmError } from '../../model/errors.js';
 
 export class UsageError extends Error {}
 
@@ -69,11 +70,13 @@ export function runCli(name: string, usage: string, main: () => Promise<number |
     (code) => process.exit(code ?? 0),
     (e) => {
       const file = fileProblem(e);
+      const heap = isHeapExhausted(e);
       if (e instanceof UsageError) console.error(`${name}: ${e.message}\n\n${usage}`);
       else if (e instanceof TrmError) console.error(`${name}: ${e.message}`);
       else if (file) console.error(`${name}: ${file}`);
+      else if (heap) console.error(`${name}: ran out of the wasm backend's memory (${e.message}; at most 4 GB per thread): use a smaller --batch or fewer --tries`);
       else console.error(`${name}: unexpected failure: ${(e as Error).stack ?? e}`);
-      process.exit(e instanceof UsageError || e instanceof TrmError || file ? 2 : 1);
+      process.exit(e instanceof UsageError || e instanceof TrmError || file || heap ? 2 : 1);
     },
   );
 }

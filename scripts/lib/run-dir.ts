@@ -102,10 +102,18 @@ export async function checkNewRunDir(dir: string): Promise<void> {
   if ((await stat(dir).catch(() => null))?.isFile()) throw new TrmError('invalid_path', `--out ${dir}: is a file, not a run folder`);
 }
 
-export async function createRunDir(dir: string, spec: RunSpec): Promise<void> {
+/**
+ * Creates a new run's folder and run.json. Returns what undoes it, for a run that fails before its first
+ * checkpoint: such a folder holds nothing worth keeping and would refuse both a retry and --resume.
+ */
+export async function createRunDir(dir: string, spec: RunSpec): Promise<() => Promise<void>> {
   await checkNewRunDir(dir);
-  await mkdir(dir, { recursive: true });
+  const created = await mkdir(dir, { recursive: true }); // the first folder it made, if any
   await writeRunSpec(dir, spec);
+  return async () => {
+    if (created) await rm(created, { recursive: true, force: true });
+    else await Promise.all(['run.json', 'all_config.yaml', 'metrics.jsonl'].map((f) => rm(join(dir, f), { force: true })));
+  };
 }
 
 export async function writeRunSpec(dir: string, spec: RunSpec): Promise<void> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkOutputFile, decimal, fileProblem, integer, readOptionFile } from '../../scripts/lib/cli.js';
+import { isHeapExhausted } from '../../model/errors.js';
 import { TrmError } from '../../model/errors.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'trm-cli-'));
@@ -43,6 +44,14 @@ describe('paths', () => {
     const { mkdir } = await import('node:fs/promises');
     expect(await problem(mkdir(join(scratch, 'afile', 'sub'), { recursive: true }))).toMatch(/afile(\/sub)?: (is a file, not a folder \(mkdir\)|a part of the path is a file, not a folder \(mkdir\))$/);
     expect(fileProblem(new RangeError('bug'))).toBeUndefined();
+  });
+
+  it('recognises the wasm heap running out by its trap (exit 2 with the remedy), not other runtime errors', () => {
+    // The messages tfjs-backend-wasm gives: a trap when a grown heap is out of reach, emscripten's abort.
+    expect(isHeapExhausted(new Error('training worker failed: RuntimeError: memory access out of bounds'))).toBe(true);
+    expect(isHeapExhausted(new Error('Aborted(). Build with -sASSERTIONS for more info.'))).toBe(true);
+    expect(isHeapExhausted(new Error('index out of bounds'))).toBe(false);
+    expect(isHeapExhausted('memory access out of bounds')).toBe(false); // not an Error
   });
 
   it('reads a file an option names, or says which option named a missing file or a folder', async () => {

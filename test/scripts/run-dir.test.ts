@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkNewRunDir, currentData, describeData, readRunSpec, withDataPhase, type RunSpec } from '../../scripts/lib/run-dir.js';
+import { appendMetrics, checkNewRunDir, createRunDir, currentData, describeData, readRunSpec, withDataPhase, type RunSpec } from '../../scripts/lib/run-dir.js';
 import { validateConfig } from '../../model/config.js';
 import { validateHyper } from '../../model/train/hyper.js';
 
@@ -55,5 +55,27 @@ describe('run.json', () => {
     writeFileSync(join(scratch, 'afile'), '');
     await expect(checkNewRunDir(join(scratch, 'afile'))).rejects.toThrow(`--out ${join(scratch, 'afile')}: is a file, not a run folder`);
     await expect(checkNewRunDir(join(scratch, 'new'))).resolves.toBeUndefined();
+  });
+});
+
+describe('a new run folder', () => {
+  const spec = { version: 1, model: validateConfig({ vocab_size: 11, seq_len: 81, num_puzzle_identifiers: 1 }), training: validateHyper({ seed: 3 }), data: 'sudoku-gen:30-36', task: 'sudoku', created: '2026-01-01' } as RunSpec;
+
+  it('is undone when the run fails before its first checkpoint: a folder it made goes, a folder the user had keeps their files', async () => {
+    const made = join(scratch, 'new', 'run');
+    const undo = await createRunDir(made, spec);
+    await appendMetrics(made, { type: 'train', step: 1 });
+    expect(readdirSync(made).sort()).toEqual(['all_config.yaml', 'metrics.jsonl', 'run.json']);
+    await undo();
+    expect(existsSync(join(scratch, 'new'))).toBe(false); // the parent it made too
+
+    const theirs = join(scratch, 'theirs');
+    mkdirSync(theirs);
+    writeFileSync(join(theirs, 'notes.md'), 'kept');
+    const undoTheirs = await createRunDir(theirs, spec);
+    await expect(checkNewRunDir(theirs)).rejects.toThrow(/already holds a run/);
+    await undoTheirs();
+    expect(readdirSync(theirs)).toEqual(['notes.md']);
+    await checkNewRunDir(theirs); // a retry may use it again
   });
 });

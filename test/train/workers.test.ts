@@ -88,3 +88,32 @@ describe('data-parallel training over worker threads', () => {
     for (const [name, t] of a.snap.tensors) expect(maxRelError(b.snap.tensors.get(name)!.data, t.data), name).toBeLessThan(1e-4);
   });
 });
+
+describe('a step that exhausts the backend memory', () => {
+  // What a worker reports when its wasm heap (4 GB at most) runs out: maze-att-cpu at batch 4 per worker does.
+  const trapping = (message: string): ReplicaFactory => (_trm, _params, batch) => ({
+    sizes: [batch],
+    compute: () => Promise.reject(new Error(message)),
+    afterUpdate: async () => {},
+    readCarry: async () => [],
+    writeCarry: async () => {},
+    dispose: async () => {},
+  });
+
+  it('is reported as out_of_memory with the examples per worker and the remedy; other failures pass unchanged', async () => {
+    const step = async (message: string) => {
+      const weights = initWeights(config, 7);
+      const trainer = await createTrainer({ config, weights, hyper, source: sudokuGeneratorSource(11, { givens: [30, 40] }), replicas: trapping(message) });
+      tf.dispose(weightTensors(weights));
+      const error = await trainer.trainStep().then(() => null, (e: Error & { code?: string }) => e);
+      await trainer.dispose();
+      return error;
+    };
+    const oom = await step('training worker failed: RuntimeError: memory access out of bounds');
+    expect(oom?.code).toBe('out_of_memory');
+    expect(oom?.message).toMatch(/with 6 examples per worker of 81 tokens .*memory access out of bounds.*lower the batch or spread it over more workers/);
+    const other = await step('training worker failed: TypeError: x is undefined');
+    expect(other?.code).toBeUndefined();
+    expect(other?.message).toBe('training worker failed: TypeError: x is undefined');
+  });
+});
