@@ -59,7 +59,6 @@ async function main(): Promise<number> {
   const sets = await Promise.all(o.data.map((spec) => openEvalSet(spec, limit)));
   const task = sets[0]!.shape.task;
   const model = await loadModelFromPath(o.model, { ...(task !== 'other' ? { task: task as TaskName } : {}), ...(o.config ? { configPath: o.config } : {}) });
-  if (o.config && 'metadata' in model) throw new UsageError(`--config: ${o.model} is a package, which carries its own config`);
   // Every set is checked before any is evaluated.
   for (const set of sets) {
     if (set.shape.seqLen !== model.config.seq_len || set.shape.vocabSize !== model.config.vocab_size) {

@@ -55,9 +55,9 @@ async function main(): Promise<number> {
     if (o.run) throw new UsageError('give --run (package a run) or --package (add to a package\'s card), not both');
     if (!o.evals?.length && !o.notes) throw new UsageError('--package needs --evals or --notes');
     const reports = await readReports(o.evals);
-    const { meta } = await readPackageFolder(o.package);
-    const rows = await recardPackage(o.package, {
-      evaluations: cardRows(reports, meta.config),
+    const pkg = await readPackageFolder(o.package);
+    const rows = await recardPackage(o.package, pkg, {
+      evaluations: cardRows(reports, pkg.meta.config),
       ...(notes !== undefined ? { notes } : {}),
       ...(o.title ? { title: o.title } : {}),
     });

@@ -92,7 +92,6 @@ async function main(): Promise<void> {
   if (o.backend !== 'wasm' && o.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${JSON.stringify(o.backend)}`);
   await initBackend(o.backend as BackendName);
   const model = await loadModelFromPath(o.model, { ...(o.task ? { task: getTask(o.task).name } : {}), ...(o.config ? { configPath: o.config } : {}) });
-  if (o.config && 'metadata' in model) throw new UsageError(`--config: ${o.model} is a package, which carries its own config`);
   const packaged = 'metadata' in model ? model.metadata.task : undefined;
   if (!o.task && !packaged) throw new UsageError('--task is required for a checkpoint (packages know their task)');
   if (o.task && packaged && o.task !== packaged) throw new UsageError(`--task ${o.task} but ${o.model} is a ${packaged} model`);

@@ -32,8 +32,11 @@ export const defaultMinPath = (size: number) => (size < 8 ? 2 * size : Math.roun
  */
 export const mazeLayoutBudget = (size: number) => Math.ceil(1e7 / (size * size));
 
-/** Throws a TrmError('invalid_data') naming the bad option; the source factory and each generation call it. */
-export function checkMazeOptions(options: MazeGeneratorOptions): void {
+/**
+ * The options with their defaults filled in; a bad one is a TrmError('invalid_data') naming it. The source factory
+ * and each generation call it.
+ */
+export function checkMazeOptions(options: MazeGeneratorOptions): { n: number; minPath: number; lo: number; hi: number } {
   const n = options.size;
   const minPath = options.minPathCells ?? defaultMinPath(n);
   const [lo, hi] = options.density ?? [0.28, 0.45];
@@ -41,13 +44,11 @@ export function checkMazeOptions(options: MazeGeneratorOptions): void {
   if (!(Number.isInteger(minPath) && minPath >= 2)) throw new TrmError('invalid_data', `the minimum path must be a whole number of at least 2 cells (S and G are distinct), got ${minPath}`);
   if (minPath > n * n / 2) throw new TrmError('invalid_data', `a ${n}×${n} maze cannot reliably have a ${minPath}-cell shortest path (at most ${Math.floor(n * n / 2)})`);
   if (!(0 <= lo && lo <= hi && hi < 1)) throw new TrmError('invalid_data', `wall density must satisfy 0 ≤ min ≤ max < 1, got ${lo}-${hi}`);
+  return { n, minPath, lo, hi };
 }
 
 export function generateMaze(rng: Rng, options: MazeGeneratorOptions): { puzzle: MazeGrid; solution: MazeGrid } {
-  checkMazeOptions(options);
-  const n = options.size;
-  const minPath = options.minPathCells ?? defaultMinPath(n);
-  const [lo, hi] = options.density ?? [0.28, 0.45];
+  const { n, minPath, lo, hi } = checkMazeOptions(options);
   for (let layout = 0; layout < mazeLayoutBudget(n); layout++) {
     const cells = new Uint8Array(n * n).fill(OPEN);
     const walls = Math.round((lo + rng.next() * (hi - lo)) * n * n);
@@ -91,11 +92,11 @@ function bfsFrom(cells: Uint8Array, n: number, from: number): Int32Array {
 }
 
 export function mazeGeneratorSource(seed: number, options: MazeGeneratorOptions): DataSource {
-  checkMazeOptions(options);
+  const { minPath } = checkMazeOptions(options);
   let rng = createRng(seed);
   const codec = createMazeCodec(options.size, options.size);
   return {
-    description: `generated ${options.size}×${options.size} mazes (seed ${seed}, shortest path ≥ ${options.minPathCells ?? defaultMinPath(options.size)} cells)`,
+    description: `generated ${options.size}×${options.size} mazes (seed ${seed}, shortest path ≥ ${minPath} cells)`,
     next: (count) => Array.from({ length: count }, () => {
       const m = generateMaze(rng, options);
       return { tokens: codec.encode(m.puzzle), labels: codec.encode(m.solution), id: 0 };

@@ -189,13 +189,16 @@ export function packageDirHandler(dir: string): tf.io.IOHandler {
 
 /**
  * Loads any model from disk: a package folder (model.json), a single-file package (.trm), a
- * training run folder, or an official checkpoint (step_N, .safetensors).
+ * training run folder, or an official checkpoint (step_N, .safetensors). `configPath` applies to
+ * checkpoints only: a package carries its config, so one given with it is refused, not ignored.
  */
 export async function loadModelFromPath(path: string, options: Omit<LoadCheckpointOptions, 'hints'> & { configPath?: string } = {}): Promise<LoadedModel | LoadedPackage> {
   const info = await stat(path).catch(() => {
     throw new CheckpointError(`${path}: no such file or folder`);
   });
-  if (info.isDirectory() && (await stat(join(path, 'model.json')).then(() => true, () => false))) return loadPackage(packageDirHandler(path), path);
-  if (info.isFile() && path.endsWith('.trm')) return loadPackage(containerHandler(new Uint8Array(await readFile(path)), path), path);
+  const packaged = info.isDirectory() ? await stat(join(path, 'model.json')).then(() => true, () => false) : info.isFile() && path.endsWith('.trm');
+  if (packaged && options.configPath) throw new ConfigError(`--config: ${path} is a package, which carries its own config`);
+  if (packaged && info.isDirectory()) return loadPackage(packageDirHandler(path), path);
+  if (packaged) return loadPackage(containerHandler(new Uint8Array(await readFile(path)), path), path);
   return loadCheckpointFile(path, options);
 }

@@ -62,8 +62,7 @@ export async function savePackage(out: string, o: SaveOptions): Promise<number> 
  * of the same data, halt, tries, seed and weights. The title stays the card's first heading unless given.
  * Returns the number of evaluation rows on the card.
  */
-export async function recardPackage(dir: string, o: { evaluations: CardEvaluation[]; notes?: string; title?: string }): Promise<number> {
-  const { modelJson, meta } = await readPackageFolder(dir);
+export async function recardPackage(dir: string, { modelJson, meta }: PackageFolder, o: { evaluations: CardEvaluation[]; notes?: string; title?: string }): Promise<number> {
   const title = o.title ?? /^# (.+)$/m.exec(await readPackageFile(dir, 'README.md'))?.[1];
   if (!title) throw new TrmError('invalid_package', `${dir}/README.md: no "# title" line to keep (give --title)`);
 
@@ -87,8 +86,14 @@ const readPackageFile = (dir: string, name: string) => readFile(join(dir, name),
   throw new TrmError('invalid_package', `${dir}: no ${name} (a package folder holds model.json and its README.md card)`);
 });
 
-/** A package folder's model.json as it is, and its trm-edge metadata checked. */
-export async function readPackageFolder(dir: string): Promise<{ modelJson: { userDefinedMetadata: { trmEdge: Record<string, unknown> } }; meta: PackageMetadata }> {
+/** A package folder as read: its model.json as it is, and the trm-edge metadata in it, checked. */
+export interface PackageFolder {
+  modelJson: { userDefinedMetadata: { trmEdge: Record<string, unknown> } };
+  meta: PackageMetadata;
+}
+
+/** Reads a package folder; a missing or damaged model.json is an invalid_package error naming it. */
+export async function readPackageFolder(dir: string): Promise<PackageFolder> {
   let modelJson;
   try {
     modelJson = JSON.parse(await readPackageFile(dir, 'model.json'));
