@@ -6,26 +6,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Per-slice work (MACs) from which a batched matMul runs faster as one 2-D matMul per slice: the
- * wasm backend sends every batched or transposed matMul to a naive loop (~2 GFLOP/s) and only a
- * single 2-D product to XNNPACK (~20 GFLOP/s), but each 2-D call pays operator set-up. Measured
- * here: at L = 916 (Maze/ARC) slicing is ~8× faster; at L ≤ 160 the naive batched loop wins.
- */
-const SLICE_MACS = 8e6;
-
-/** a [G, N, K] · b [G, K, M] → [G, N, M], through XNNPACK slice by slice when the slices are large. */
-export function batchedMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
-  const [g, n, k] = a.shape;
-  const m = b.shape[2];
-  if (n * k * m < SLICE_MACS || g === 1) return tf.matMul(a, b);
-  const as = tf.split(a, g, 0);
-  const bs = tf.split(b, g, 0);
-  return tf.concat(as.map((ai, i) => tf.reshape(tf.matMul(tf.reshape(ai, [n, k]) as tf.Tensor2D, tf.reshape(bs[i]!, [k, m]) as tf.Tensor2D), [1, n, m])), 0) as tf.Tensor3D;
-}
-
-const product = (a: tf.Tensor, b: tf.Tensor) => (a.rank === 3 ? batchedMatMul(a as tf.Tensor3D, b as tf.Tensor3D) : tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D));
-
-/**
  * matMul whose gradient transposes explicitly: TF.js's own matMul gradient uses the transposeA/B
  * flags, which run 10-20× slower on the wasm backend (training-notes §2.2). Works for [N, K]·[K, M]
  * and batched [G, N, K]·[G, K, M]. Same forward value as tf.matMul.
@@ -35,8 +15,8 @@ export const fastMatMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[
   save([a, b]);
   const swapLast = (t: tf.Tensor) => tf.transpose(t, t.rank === 2 ? [1, 0] : [0, 2, 1]);
   return {
-    value: product(a, b),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [product(dy as tf.Tensor, swapLast(saved[1]!)), product(swapLast(saved[0]!), dy as tf.Tensor)],
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor, swapLast(saved[1]!)), tf.matMul(swapLast(saved[0]!), dy as tf.Tensor)],
   };
 }) as <T extends tf.Tensor>(a: T, b: tf.Tensor) => T;
 
@@ -84,10 +64,14 @@ export function swiglu(x: tf.Tensor2D, w: SwigluWeights): tf.Tensor2D {
   return linear(tf.mul(tf.mul(g, tf.sigmoid(g)), linear(x, w.up)), w.down);
 }
 
-/** Rotary tables, each [L, 1, d_h]: the d_h/2 angles p·θ^(−2k/d_h) written twice (rotate-half form). */
+/**
+ * Rotary tables, each [L, 1, d_h]: the d_h/2 angles p·θ^(−2k/d_h) written twice (rotate-half form);
+ * and rotateHalf [d_h, d_h], the signed permutation with u·rotateHalf = concat(−u₂, u₁).
+ */
 export interface RopeTables {
   cos: tf.Tensor3D;
   sin: tf.Tensor3D;
+  rotateHalf: tf.Tensor2D;
 }
 
 /**
@@ -108,15 +92,91 @@ export function ropeTables(length: number, headDim: number, theta: number): Rope
       sin[p * headDim + k] = sin[p * headDim + k + half] = s;
     }
   }
-  return { cos: tf.tensor3d(cos, [length, 1, headDim]), sin: tf.tensor3d(sin, [length, 1, headDim]) };
+  const rotateHalf = new Float32Array(headDim * headDim);
+  for (let k = 0; k < half; k++) {
+    rotateHalf[(k + half) * headDim + k] = -1; // output k ← −u[k + half]
+    rotateHalf[k * headDim + k + half] = 1; // output k + half ← u[k]
+  }
+  return { cos: tf.tensor3d(cos, [length, 1, headDim]), sin: tf.tensor3d(sin, [length, 1, headDim]), rotateHalf: tf.tensor2d(rotateHalf, [headDim, headDim]) };
 }
 
-/** rot(u) = u⊙cos + concat(−u₂, u₁)⊙sin for u [B, L, H, d_h] (not interleaved). */
+/**
+ * rot(u) = u⊙cos + concat(−u₂, u₁)⊙sin for u [B, L, H, d_h] (not interleaved). The half swap is a
+ * matMul by a signed permutation (exact: one ±1 term per output), 3× cheaper on wasm than
+ * split + concat, which cut slices in JS.
+ */
 function applyRope(u: tf.Tensor4D, rope: RopeTables): tf.Tensor4D {
-  const half = u.shape[3] / 2;
-  const [u1, u2] = tf.split(u, [half, half], 3);
-  const rotated = tf.concat([tf.neg(u2), u1], 3);
+  const [b, l, h, dh] = u.shape;
+  const rotated = tf.reshape(linear(tf.reshape(u, [b * l * h, dh]) as tf.Tensor2D, rope.rotateHalf), u.shape);
   return tf.add(tf.mul(u, rope.cos), tf.mul(rotated, rope.sin));
+}
+
+/**
+ * When attention runs one (batch, head) slice at a time: the wasm backend sends a batched matMul to
+ * a naive loop and only a 2-D one to XNNPACK (about 10× faster), but each slice pays set-up and its
+ * selection (`sliceAt`) costs G·L·d_h. Measured here (forward and backward, d_h 32-64): slicing wins
+ * 2-7× from L·L·d_h ≈ 3·10⁵ (L 97, d_h 32) up, while G ≤ 4·L (at L 97: 1.7× faster at G 256, 1.1×
+ * slower at G 512); below 5·10⁴ (L 52, d_h 16) the batched loop is faster.
+ */
+const sliced = (g: number, length: number, dh: number) => length * length * dh >= 2.5e5 && g <= 4 * length;
+
+/** softmax(q·kᵀ/√d_h)·v for every slice at once: q, v [G, L, d_h], kᵀ [G, d_h, L]. */
+function attendBatched(qh: tf.Tensor3D, khT: tf.Tensor3D, vh: tf.Tensor3D): tf.Tensor3D {
+  const scores = tf.mul(fastMatMul(qh, khT), 1 / Math.sqrt(qh.shape[2]));
+  return fastMatMul(tf.softmax(scores) as tf.Tensor3D, vh);
+}
+
+/**
+ * Slice g of t [G, n, k] as an [n, k] tensor, taken by a one-hot matMul ([1, G]·[G, n·k], exact:
+ * every other slice is multiplied by 0). The wasm backend has no fast way to cut a slice: its
+ * Slice/Split kernels copy the WHOLE input to the JS heap for every slice they cut, and its Gather
+ * walks element by element (~30 ns each); XNNPACK does this product at memory speed.
+ */
+function sliceAt(t: tf.Tensor3D, g: number): tf.Tensor2D {
+  const [count, n, k] = t.shape;
+  const pick = new Float32Array(count); // built here: wasm's OneHot kernel writes zeros for float32
+  pick[g] = 1;
+  return tf.reshape(tf.matMul(tf.tensor2d(pick, [1, count]), tf.reshape(t, [count, n * k]) as tf.Tensor2D), [n, k]) as tf.Tensor2D;
+}
+const transpose2d = (t: tf.Tensor2D) => tf.transpose(t, [1, 0]) as tf.Tensor2D;
+
+/**
+ * The same value one slice at a time, holding a single [L, L] score matrix (3.4 MB at L = 916, not
+ * G of them): 2-D matMuls reach XNNPACK, softmax works in cache, and the training tape keeps only
+ * q, kᵀ and v. The backward pass recomputes each slice's probabilities P instead of storing them
+ * (as flash attention does): with S = q·kᵀ/√d_h and O = P·v,
+ * dv = Pᵀ·dO, dP = dO·vᵀ, dS = P ⊙ (dP − rowsum(dP ⊙ P)), dq = dS·k/√d_h, dkᵀ = qᵀ·dS/√d_h.
+ */
+const attendSliced = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [qh, khT, vh, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
+  save([qh, khT, vh]);
+  const scale = 1 / Math.sqrt(qh.shape[2]);
+  const probs = (q: tf.Tensor2D, kT: tf.Tensor2D) => tf.softmax(tf.mul(tf.matMul(q, kT), scale)) as tf.Tensor2D;
+  const perSlice = (g: number, f: (g: number) => tf.Tensor[]) => Array.from({ length: g }, (_, i) => tf.tidy(() => f(i)));
+  const slices = qh.shape[0];
+  return {
+    value: tf.stack(perSlice(slices, (g) => [tf.matMul(probs(sliceAt(qh, g), sliceAt(khT, g)), sliceAt(vh, g))]).flat()) as tf.Tensor3D,
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [q3, kT3, v3] = saved as tf.Tensor3D[];
+      const grads = perSlice(slices, (g) => {
+        const [q, kT, v, dO] = [sliceAt(q3!, g), sliceAt(kT3!, g), sliceAt(v3!, g), sliceAt(dy as tf.Tensor3D, g)];
+        const p = probs(q, kT);
+        const dP = tf.matMul(dO, transpose2d(v));
+        const dPp = tf.mul(dP, p); // softmax's gradient in TF.js's own order (dP⊙P − rowsum(dP⊙P)⊙P)
+        const dS = tf.mul(tf.sub(dPp, tf.mul(tf.sum(dPp, 1, true), p)), scale) as tf.Tensor2D;
+        return [tf.matMul(dS, transpose2d(kT)), tf.matMul(transpose2d(q), dS), tf.matMul(transpose2d(p), dO)];
+      });
+      const stacked = [0, 1, 2].map((j) => tf.stack(grads.map((slice) => slice[j]!)));
+      tf.dispose(grads.flat());
+      return stacked;
+    },
+  };
+}) as (qh: tf.Tensor3D, khT: tf.Tensor3D, vh: tf.Tensor3D) => tf.Tensor3D;
+
+/** softmax(q·kᵀ/√d_h)·v over G = B·H independent slices, one at a time when that is faster. */
+export function attend(qh: tf.Tensor3D, khT: tf.Tensor3D, vh: tf.Tensor3D): tf.Tensor3D {
+  const [g, length, dh] = qh.shape;
+  return sliced(g, length, dh) ? attendSliced(qh, khT, vh) : attendBatched(qh, khT, vh);
 }
 
 export interface AttentionWeights {
@@ -145,8 +205,7 @@ export function attention(h: tf.Tensor2D, batch: number, heads: number, w: Atten
   const qh = tf.reshape(tf.transpose(q, [0, 2, 1, 3]), [batch * heads, length, dh]) as tf.Tensor3D;
   const khT = tf.reshape(tf.transpose(k, [0, 2, 3, 1]), [batch * heads, dh, length]) as tf.Tensor3D;
   const vh = tf.reshape(tf.transpose(v, [0, 2, 1, 3]), [batch * heads, length, dh]) as tf.Tensor3D;
-  const scores = tf.mul(fastMatMul(qh, khT), 1 / Math.sqrt(dh)); // [B·H, L, L]
-  const out = fastMatMul(tf.softmax(scores), vh); // [B·H, L, d_h]
+  const out = attend(qh, khT, vh); // [B·H, L, d_h]
   const merged = tf.reshape(tf.transpose(tf.reshape(out, [batch, heads, length, dh]), [0, 2, 1, 3]), [rows, d]) as tf.Tensor2D;
   return linear(merged, w.o);
 }

@@ -168,7 +168,7 @@ export function createTrm(config: TrmConfig, weights: TrmWeights): Trm {
     dispose() {
       if (disposed) return;
       disposed = true;
-      if (rope) tf.dispose([rope.cos, rope.sin]);
+      if (rope) tf.dispose([rope.cos, rope.sin, rope.rotateHalf]);
       rope = null;
     },
   };

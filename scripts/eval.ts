@@ -70,7 +70,7 @@ async function main(): Promise<number> {
 
   const results: (EvaluationResult & { data: string; fingerprint: string; arc?: ArcVotingResult['passAt'] })[] = [];
   for (const set of sets) {
-    const bar = new cliProgress.SingleBar({ format: `${set.description.slice(0, 60)} |{bar}| {value}/{total} · ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 60_000 }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar({ format: `${fitName(set.description)} |{bar}| {value}/{total} · ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 60_000 }, cliProgress.Presets.shades_classic);
     bar.start(set.examples.length, 0);
     const voter = set.arc ? createArcVoter(set.arc.identifiers, set.arc.testPuzzles) : null;
     const r = await evaluate(trm, set.examples, {
@@ -93,7 +93,7 @@ async function main(): Promise<number> {
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   console.log(`\nset                                                           n     exact   token   valid   mean steps${tries > 1 ? '  all copies' : ''}  σ(q)   q right  s`);
   for (const r of results) {
-    console.log(`${r.data.slice(0, 60).padEnd(60)} ${String(r.count).padStart(5)}  ${pct(r.exactAccuracy).padStart(6)}  ${pct(r.tokenAccuracy).padStart(6)}  ${(r.validAccuracy === undefined ? '—' : pct(r.validAccuracy)).padStart(6)}  ${r.meanSteps.toFixed(2).padStart(10)}${tries > 1 ? r.meanWork.toFixed(2).padStart(12) : ''}  ${r.meanConfidence.toFixed(2)}  ${pct(r.qHaltAccuracy).padStart(7)}  ${r.seconds.toFixed(0)}`);
+    console.log(`${fitName(r.data).padEnd(60)} ${String(r.count).padStart(5)}  ${pct(r.exactAccuracy).padStart(6)}  ${pct(r.tokenAccuracy).padStart(6)}  ${(r.validAccuracy === undefined ? '—' : pct(r.validAccuracy)).padStart(6)}  ${r.meanSteps.toFixed(2).padStart(10)}${tries > 1 ? r.meanWork.toFixed(2).padStart(12) : ''}  ${r.meanConfidence.toFixed(2)}  ${pct(r.qHaltAccuracy).padStart(7)}  ${r.seconds.toFixed(0)}`);
     console.log(`  exact after each step: ${r.exactByStep.map(pct).join(' ')}`);
     if (r.arc) console.log(`  ARC voting (per-evaluation votes): ${Object.entries(r.arc).map(([k, v]) => `pass@${k} ${pct(v)}`).join(' · ')}`);
   }
@@ -101,6 +101,11 @@ async function main(): Promise<number> {
   const report = { model: model.source.name, quantization, config: model.config, halt, ...(tries > 1 ? { tries, seed } : {}), results };
   if (o.json) await writeFile(o.json, JSON.stringify(report satisfies EvalReport, null, 2));
   return 0;
+}
+
+/** A set's name in 60 columns, keeping its end (the split and "first n of m"), not its start. */
+function fitName(name: string): string {
+  return name.length <= 60 ? name : `…${name.slice(name.length - 59)}`;
 }
 
 /**
