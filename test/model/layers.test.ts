@@ -48,6 +48,15 @@ describe('wasm-friendly ops match TF.js on the cpu backend', () => {
     ['value', 'dq', 'dkᵀ', 'dv'].forEach((name, i) => expect(maxRelError(ours[i]!, ref[i]!), name).toBeLessThan(i === 0 ? 1e-5 : 3e-5));
   });
 
+  it('sliced attention leaves no tensor behind but its result, forward and backward', () => {
+    const inputs = [tf.zeros([2, 97, 64]), tf.zeros([2, 64, 97]), tf.zeros([2, 97, 64])] as tf.Tensor3D[];
+    const before = tf.memory().numTensors;
+    attend(inputs[0]!, inputs[1]!, inputs[2]!).dispose();
+    tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(attend(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D)))(inputs));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(inputs);
+  });
+
   it.each([[[6, 5], [5, 4]], [[3, 400, 64], [3, 64, 400]]] as const)('the explicit-transpose matMul gradient equals TF.js’s (%j · %j)', async (sa, sb) => {
     const a = Float32Array.from({ length: [...sa].reduce((x: number, y: number) => x * y, 1) }, (_, i) => Math.sin(i * 0.3));
     const b = Float32Array.from({ length: [...sb].reduce((x: number, y: number) => x * y, 1) }, (_, i) => Math.cos(i * 0.7));
