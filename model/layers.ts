@@ -16,7 +16,8 @@ export const fastMatMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[
   const swapLast = (t: tf.Tensor) => tf.transpose(t, t.rank === 2 ? [1, 0] : [0, 2, 1]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor, swapLast(saved[1]!)), tf.matMul(swapLast(saved[0]!), dy as tf.Tensor)],
+    // In a tidy: backprop keeps what a gradient function leaves until the whole backward pass ends.
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.tidy(() => [tf.matMul(dy as tf.Tensor, swapLast(saved[1]!)), tf.matMul(swapLast(saved[0]!), dy as tf.Tensor)]),
   };
 }) as <T extends tf.Tensor>(a: T, b: tf.Tensor) => T;
 
@@ -101,82 +102,120 @@ export function ropeTables(length: number, headDim: number, theta: number): Rope
 }
 
 /**
- * rot(u) = u⊙cos + concat(−u₂, u₁)⊙sin for u [B, L, H, d_h] (not interleaved). The half swap is a
- * matMul by a signed permutation (exact: one ±1 term per output), 3× cheaper on wasm than
- * split + concat, which cut slices in JS.
+ * u·r for the rotate-half permutation r (rᵀ = −r): exact, one ±1 term per output, and 3× cheaper on
+ * wasm than split + concat, which cut slices in JS. Its gradient is dy·rᵀ = −dy·r; r is a constant.
  */
+const rotate = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [u, r, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([r]);
+  return {
+    value: tf.matMul(u, r),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.tidy(() => [tf.neg(tf.matMul(dy as tf.Tensor2D, saved[0] as tf.Tensor2D)), tf.zerosLike(saved[0]!)]),
+  };
+}) as (u: tf.Tensor2D, r: tf.Tensor2D) => tf.Tensor2D;
+
+/** rot(u) = u⊙cos + concat(−u₂, u₁)⊙sin for u [B, L, H, d_h] (not interleaved). */
 function applyRope(u: tf.Tensor4D, rope: RopeTables): tf.Tensor4D {
   const [b, l, h, dh] = u.shape;
-  const rotated = tf.reshape(linear(tf.reshape(u, [b * l * h, dh]) as tf.Tensor2D, rope.rotateHalf), u.shape);
+  const rotated = tf.reshape(rotate(tf.reshape(u, [b * l * h, dh]) as tf.Tensor2D, rope.rotateHalf), u.shape);
   return tf.add(tf.mul(u, rope.cos), tf.mul(rotated, rope.sin));
 }
 
 /**
- * When attention runs one (batch, head) slice at a time: the wasm backend sends a batched matMul to
+ * When attention runs one (example, head) slice at a time: the wasm backend sends a batched matMul to
  * a naive loop and only a 2-D one to XNNPACK (about 10× faster), but each slice pays set-up and its
- * selection (`sliceAt`) costs G·L·d_h. Measured here (forward and backward, d_h 32-64): slicing wins
- * 2-7× from L·L·d_h ≈ 3·10⁵ (L 97, d_h 32) up, while G ≤ 4·L (at L 97: 1.7× faster at G 256, 1.1×
- * slower at G 512); below 5·10⁴ (L 52, d_h 16) the batched loop is faster.
+ * selection (`pick`) costs (B + H)·L·d_h. Measured here (forward and backward, d_h 32-64): slicing wins
+ * 2-7× from L·L·d_h ≈ 3·10⁵ (L 97, d_h 32) up, while the selection's factor stays ≤ 4·L (at L 97,
+ * picking from 256 slices at once was 1.7× faster, from 512 1.1× slower); at 5·10⁴ (L 52, d_h 16) the
+ * batched loop is faster. The 2.5·10⁵ bound lies between those two measured points.
  */
-const sliced = (g: number, length: number, dh: number) => length * length * dh >= 2.5e5 && g <= 4 * length;
+const sliced = (b: number, h: number, length: number, dh: number) => length * length * dh >= 2.5e5 && b + h <= 4 * length;
 
-/** softmax(q·kᵀ/√d_h)·v for every slice at once: q, v [G, L, d_h], kᵀ [G, d_h, L]. */
-function attendBatched(qh: tf.Tensor3D, khT: tf.Tensor3D, vh: tf.Tensor3D): tf.Tensor3D {
-  const scores = tf.mul(fastMatMul(qh, khT), 1 / Math.sqrt(qh.shape[2]));
-  return fastMatMul(tf.softmax(scores) as tf.Tensor3D, vh);
+/** softmax(q·kᵀ/√d_h)·v for every slice at once: q, v [B, H, L, d_h], kᵀ [B, H, d_h, L]. */
+function attendBatched(q: tf.Tensor4D, kT: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
+  const [b, h, length, dh] = q.shape;
+  const flat = (t: tf.Tensor4D) => tf.reshape(t, [b * h, t.shape[2], t.shape[3]]) as tf.Tensor3D;
+  const scores = tf.mul(fastMatMul(flat(q), flat(kT)), 1 / Math.sqrt(dh));
+  return tf.reshape(fastMatMul(tf.softmax(scores) as tf.Tensor3D, flat(v)), [b, h, length, dh]);
+}
+
+/** [1, count] with a 1 at i, built in JS: wasm's OneHot kernel writes zeros for float32. */
+function oneHotRow(count: number, i: number): tf.Tensor2D {
+  const row = new Float32Array(count);
+  row[i] = 1;
+  return tf.tensor2d(row, [1, count]);
 }
 
 /**
- * Slice g of t [G, n, k] as an [n, k] tensor, taken by a one-hot matMul ([1, G]·[G, n·k], exact:
- * every other slice is multiplied by 0). The wasm backend has no fast way to cut a slice: its
- * Slice/Split kernels copy the WHOLE input to the JS heap for every slice they cut, and its Gather
- * walks element by element (~30 ns each); XNNPACK does this product at memory speed.
+ * Part i of t [count, …], selected by its one-hot row: a [1, count]·[count, size] matMul. The wasm
+ * backend has no fast way to cut a slice: its Slice/Split kernels copy the WHOLE input to the JS heap
+ * for every slice they cut, and its Gather walks element by element (~30 ns each); XNNPACK runs this
+ * product at memory speed. Exact for finite values (the other parts are multiplied by 0), but a NaN or
+ * ∞ anywhere in t spreads to every part, where slicing would keep it in its own.
  */
-function sliceAt(t: tf.Tensor3D, g: number): tf.Tensor2D {
-  const [count, n, k] = t.shape;
-  const pick = new Float32Array(count); // built here: wasm's OneHot kernel writes zeros for float32
-  pick[g] = 1;
-  return tf.reshape(tf.matMul(tf.tensor2d(pick, [1, count]), tf.reshape(t, [count, n * k]) as tf.Tensor2D), [n, k]) as tf.Tensor2D;
+function pick<T extends tf.Tensor>(t: tf.Tensor, row: tf.Tensor2D): T {
+  const [count, ...part] = t.shape;
+  if (count === 1) return tf.reshape(t, part) as T;
+  const size = part.reduce((a, b) => a * b, 1);
+  return tf.reshape(tf.matMul(row, tf.reshape(t, [count!, size]) as tf.Tensor2D), part) as T;
 }
+
+/** f(i, one-hot row i) for i < count, each in its own tidy. */
+function each<T extends tf.TensorContainer>(count: number, f: (i: number, row: tf.Tensor2D) => T): T[] {
+  return Array.from({ length: count }, (_, i) => tf.tidy(() => f(i, oneHotRow(count, i))));
+}
+
 const transpose2d = (t: tf.Tensor2D) => tf.transpose(t, [1, 0]) as tf.Tensor2D;
+const probabilities = (q: tf.Tensor2D, kT: tf.Tensor2D, scale: number) => tf.softmax(tf.mul(tf.matMul(q, kT), scale)) as tf.Tensor2D;
+
+/**
+ * One slice's gradients [dq, dkᵀ, dv] from dO, its probabilities P recomputed (as flash attention
+ * does): with S = q·kᵀ·scale, dv = Pᵀ·dO, dP = dO·vᵀ, dS = (dP⊙P − rowsum(dP⊙P)⊙P)·scale (softmax's
+ * gradient in TF.js's own order), dq = dS·k, dkᵀ = qᵀ·dS.
+ */
+function sliceGradients(q: tf.Tensor2D, kT: tf.Tensor2D, v: tf.Tensor2D, dO: tf.Tensor2D, scale: number): tf.Tensor2D[] {
+  const p = probabilities(q, kT, scale);
+  const dPp = tf.mul(tf.matMul(dO, transpose2d(v)), p);
+  const dS = tf.mul(tf.sub(dPp, tf.mul(tf.sum(dPp, 1, true), p)), scale) as tf.Tensor2D;
+  return [tf.matMul(dS, transpose2d(kT)), tf.matMul(transpose2d(q), dS), tf.matMul(transpose2d(p), dO)];
+}
+
+/** Stacks part j of every entry: [[a0, b0], [a1, b1]] → [stack(a0, a1), stack(b0, b1)]. */
+const stackParts = (entries: tf.Tensor[][]) => entries[0]!.map((_, j) => tf.stack(entries.map((e) => e[j]!)));
 
 /**
  * The same value one slice at a time, holding a single [L, L] score matrix (3.4 MB at L = 916, not
- * G of them): 2-D matMuls reach XNNPACK, softmax works in cache, and the training tape keeps only
- * q, kᵀ and v. The backward pass recomputes each slice's probabilities P instead of storing them
- * (as flash attention does): with S = q·kᵀ/√d_h and O = P·v,
- * dv = Pᵀ·dO, dP = dO·vᵀ, dS = P ⊙ (dP − rowsum(dP ⊙ P)), dq = dS·k/√d_h, dkᵀ = qᵀ·dS/√d_h.
+ * B·H of them): 2-D matMuls reach XNNPACK, softmax works in cache, and the training tape keeps only
+ * q, kᵀ and v, the backward pass recomputing each slice's probabilities. Slices are picked in two
+ * levels, the example and then the head, so that selection reads (B + H)·L·d_h per slice, not B·H·L·d_h.
  */
 const attendSliced = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [qh, khT, vh, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
-  save([qh, khT, vh]);
-  const scale = 1 / Math.sqrt(qh.shape[2]);
-  const probs = (q: tf.Tensor2D, kT: tf.Tensor2D) => tf.softmax(tf.mul(tf.matMul(q, kT), scale)) as tf.Tensor2D;
-  const perSlice = (g: number, f: (g: number) => tf.Tensor[]) => Array.from({ length: g }, (_, i) => tf.tidy(() => f(i)));
-  const slices = qh.shape[0];
+  const [q4, kT4, v4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+  save([q4, kT4, v4]);
+  const [batch, heads, , dh] = q4.shape;
+  const scale = 1 / Math.sqrt(dh);
+  const value = each(batch, (_, example) => {
+    const [q, kT, v] = [q4, kT4, v4].map((t) => pick<tf.Tensor3D>(t, example));
+    return tf.stack(each(heads, (__, head) => tf.matMul(probabilities(pick(q!, head), pick(kT!, head), scale), pick(v!, head))));
+  });
   return {
-    value: tf.stack(perSlice(slices, (g) => [tf.matMul(probs(sliceAt(qh, g), sliceAt(khT, g)), sliceAt(vh, g))]).flat()) as tf.Tensor3D,
+    value: tf.stack(value) as tf.Tensor4D,
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [q3, kT3, v3] = saved as tf.Tensor3D[];
-      const grads = perSlice(slices, (g) => {
-        const [q, kT, v, dO] = [sliceAt(q3!, g), sliceAt(kT3!, g), sliceAt(v3!, g), sliceAt(dy as tf.Tensor3D, g)];
-        const p = probs(q, kT);
-        const dP = tf.matMul(dO, transpose2d(v));
-        const dPp = tf.mul(dP, p); // softmax's gradient in TF.js's own order (dP⊙P − rowsum(dP⊙P)⊙P)
-        const dS = tf.mul(tf.sub(dPp, tf.mul(tf.sum(dPp, 1, true), p)), scale) as tf.Tensor2D;
-        return [tf.matMul(dS, transpose2d(kT)), tf.matMul(transpose2d(q), dS), tf.matMul(transpose2d(p), dO)];
+      const perExample = each(batch, (_, example) => {
+        const [q, kT, v, dO] = [...saved, dy as tf.Tensor].map((t) => pick<tf.Tensor3D>(t, example));
+        return stackParts(each(heads, (__, head) => sliceGradients(pick(q!, head), pick(kT!, head), pick(v!, head), pick(dO!, head), scale)));
       });
-      const stacked = [0, 1, 2].map((j) => tf.stack(grads.map((slice) => slice[j]!)));
-      tf.dispose(grads.flat());
-      return stacked;
+      const grads = stackParts(perExample);
+      tf.dispose(perExample);
+      return grads;
     },
   };
-}) as (qh: tf.Tensor3D, khT: tf.Tensor3D, vh: tf.Tensor3D) => tf.Tensor3D;
+}) as (q: tf.Tensor4D, kT: tf.Tensor4D, v: tf.Tensor4D) => tf.Tensor4D;
 
-/** softmax(q·kᵀ/√d_h)·v over G = B·H independent slices, one at a time when that is faster. */
-export function attend(qh: tf.Tensor3D, khT: tf.Tensor3D, vh: tf.Tensor3D): tf.Tensor3D {
-  const [g, length, dh] = qh.shape;
-  return sliced(g, length, dh) ? attendSliced(qh, khT, vh) : attendBatched(qh, khT, vh);
+/** softmax(q·kᵀ/√d_h)·v for q, v [B, H, L, d_h] and kᵀ [B, H, d_h, L]: one slice at a time when that is faster. */
+export function attend(q: tf.Tensor4D, kT: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
+  const [b, h, length, dh] = q.shape;
+  return sliced(b, h, length, dh) ? attendSliced(q, kT, v) : attendBatched(q, kT, v);
 }
 
 export interface AttentionWeights {
@@ -202,11 +241,8 @@ export function attention(h: tf.Tensor2D, batch: number, heads: number, w: Atten
     q = applyRope(q, rope);
     k = applyRope(k, rope);
   }
-  const qh = tf.reshape(tf.transpose(q, [0, 2, 1, 3]), [batch * heads, length, dh]) as tf.Tensor3D;
-  const khT = tf.reshape(tf.transpose(k, [0, 2, 3, 1]), [batch * heads, dh, length]) as tf.Tensor3D;
-  const vh = tf.reshape(tf.transpose(v, [0, 2, 1, 3]), [batch * heads, length, dh]) as tf.Tensor3D;
-  const out = attend(qh, khT, vh); // [B·H, L, d_h]
-  const merged = tf.reshape(tf.transpose(tf.reshape(out, [batch, heads, length, dh]), [0, 2, 1, 3]), [rows, d]) as tf.Tensor2D;
+  const out = attend(tf.transpose(q, [0, 2, 1, 3]), tf.transpose(k, [0, 2, 3, 1]), tf.transpose(v, [0, 2, 1, 3])); // [B, H, L, d_h]
+  const merged = tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [rows, d]) as tf.Tensor2D;
   return linear(merged, w.o);
 }
 

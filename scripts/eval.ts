@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { createTrm, TrmError, type TaskName } from '../model/index.js';
+import { createTrm, totalLength, TrmError, type TaskName, type TrmConfig } from '../model/index.js';
 import { evaluate, type EvaluationResult } from '../model/evaluate.js';
 import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
 import { initBackend, loadModelFromPath } from '../model/runtime/node.js';
@@ -34,14 +34,15 @@ const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <sp
                       answer counts (default 1; see model/tries.ts). Use with --halt verified
   --seed <s>          seed of the copies' symmetries (default 0; with the puzzle, it fixes each puzzle's copies)
   --max-steps <n>     supervision steps (default: the model's halt_max_steps)
-  --batch <n>         puzzles per forward pass (default 32)
+  --batch <n>         puzzles per forward pass (default 32, or fewer so that batch × tokens × hidden size
+                      stays ≤ 4·10⁶ for the 4 GB wasm heap: 8 for the official 30×30 attention models)
   --json <file>       write the results as JSON, with which examples were solved (for npm run compare)`;
 
 async function main(): Promise<number> {
   const o = parseOptions({
     options: {
       model: { type: 'string' }, data: { type: 'string', multiple: true }, config: { type: 'string' }, limit: { type: 'string' },
-      halt: { type: 'string', default: 'never' }, tries: { type: 'string', default: '1' }, seed: { type: 'string', default: '0' }, 'max-steps': { type: 'string' }, batch: { type: 'string', default: '32' }, json: { type: 'string' }, help: { type: 'boolean' },
+      halt: { type: 'string', default: 'never' }, tries: { type: 'string', default: '1' }, seed: { type: 'string', default: '0' }, 'max-steps': { type: 'string' }, batch: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' },
     },
   }).values;
   if (o.help) return console.log(USAGE), 0;
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
   const halt = o.halt as SearchHalt;
   const limit = integer('limit', o.limit, 1) ?? Infinity;
   const maxSteps = integer('max-steps', o['max-steps'], 1);
-  const batchSize = integer('batch', o.batch!, 1);
+  const batch = integer('batch', o.batch, 1);
   const tries = integer('tries', o.tries!, 1);
   const seed = integer('seed', o.seed!, 0);
   if (o.json) await checkOutputFile('json', o.json); // before the evaluation, not after it
@@ -66,7 +67,8 @@ async function main(): Promise<number> {
     }
   }
   const trm = createTrm(model.config, model.weights);
-  console.log(`model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${halt}${tries > 1 ? ` · ${tries} tries (seed ${seed})` : ''} · ${maxSteps ?? model.config.halt_max_steps} steps max`);
+  const batchSize = batch ?? defaultBatch(model.config);
+  console.log(`model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${halt}${tries > 1 ? ` · ${tries} tries (seed ${seed})` : ''} · ${maxSteps ?? model.config.halt_max_steps} steps max · batch ${batchSize}`);
 
   const results: (EvaluationResult & { data: string; fingerprint: string; arc?: ArcVotingResult['passAt'] })[] = [];
   for (const set of sets) {
@@ -101,6 +103,15 @@ async function main(): Promise<number> {
   const report = { model: model.source.name, quantization, config: model.config, halt, ...(tries > 1 ? { tries, seed } : {}), results };
   if (o.json) await writeFile(o.json, JSON.stringify(report satisfies EvalReport, null, 2));
   return 0;
+}
+
+/**
+ * Puzzles per forward pass unless --batch says: 32, or fewer when one forward's activations (B·L·D
+ * values per tensor) would crowd the 4 GB wasm heap. The official Maze-Att (L 916, D 512) ran out of
+ * it at batch 32 and peaks at 1.5 GB at 8, which this allows; the default models get 32.
+ */
+function defaultBatch(config: TrmConfig): number {
+  return Math.max(1, Math.min(32, Math.floor(4e6 / (totalLength(config) * config.hidden_size))));
 }
 
 /** A set's name in 60 columns, keeping its end (the split and "first n of m"), not its start. */

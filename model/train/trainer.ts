@@ -35,8 +35,8 @@ export interface ReplicaSet {
 export type ReplicaFactory = (trm: Trm, params: ReadonlyMap<string, tf.Variable>, globalBatch: number) => ReplicaSet;
 
 /**
- * A step that exhausted the backend's heap, said as what it is, with the remedy, instead of a stack trace. Attention
- * at 30×30 keeps several [slots·heads, L, L] score tensors per layer on the tape (maze-att-cpu: batch 2 fits, 4 does not).
+ * A step that exhausted the backend's heap, said as what it is, with the remedy, instead of a stack trace. The tape
+ * keeps every intermediate of the last round: maze-att-cpu at 30×30 fits 4 examples per worker, not 8.
  */
 function heapExhausted(e: Error, slots: number, seqLen: number): TrmError | undefined {
   if (!isHeapExhausted(e)) return undefined;

@@ -22,26 +22,28 @@ async function onCpu<T>(fn: () => T): Promise<T> {
 const data = (t: tf.Tensor) => t.dataSync() as Float32Array;
 
 describe('wasm-friendly ops match TF.js on the cpu backend', () => {
-  // [G, L, d_h]: [4, 52, 16] runs batched; the others one slice at a time, with the probabilities
-  // recomputed in the backward pass.
-  it.each([[4, 52, 16, 'batched'], [2, 97, 64, 'sliced'], [3, 400, 64, 'sliced']] as const)('attention softmax(q·kᵀ/√d_h)·v and its gradients, G %i, L %i, d_h %i (%s)', async (g, l, dh, path) => {
+  // [B, H, L, d_h]: [2, 2, 52, 16] runs batched; the others one (example, head) slice at a time, with
+  // the probabilities recomputed in the backward pass.
+  it.each([[2, 2, 52, 16, 'batched'], [2, 3, 97, 64, 'sliced'], [1, 3, 400, 64, 'sliced']] as const)('attention softmax(q·kᵀ/√d_h)·v and its gradients, B %i, H %i, L %i, d_h %i (%s)', async (b, h, l, dh, path) => {
     const values = (n: number, f: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => f(i));
-    const q = values(g * l * dh, (i) => Math.sin(i * 0.37));
-    const kT = values(g * dh * l, (i) => Math.cos(i * 0.11));
-    const v = values(g * l * dh, (i) => Math.sin(i * 0.05 + 1));
-    const weight = values(g * l * dh, (i) => Math.cos(i * 0.013));
-    const run = (fn: (a: tf.Tensor3D, b: tf.Tensor3D, c: tf.Tensor3D) => tf.Tensor) =>
+    const [qShape, kShape] = [[b, h, l, dh], [b, h, dh, l]] as [number, number, number, number][];
+    const size = b * h * l * dh;
+    const q = values(size, (i) => Math.sin(i * 0.37));
+    const kT = values(size, (i) => Math.cos(i * 0.11));
+    const v = values(size, (i) => Math.sin(i * 0.05 + 1));
+    const weight = values(size, (i) => Math.cos(i * 0.013));
+    const run = (fn: (a: tf.Tensor4D, b: tf.Tensor4D, c: tf.Tensor4D) => tf.Tensor) =>
       tf.tidy(() => {
-        const inputs = [tf.tensor3d(q, [g, l, dh]), tf.tensor3d(kT, [g, dh, l]), tf.tensor3d(v, [g, l, dh])] as const;
+        const inputs = [tf.tensor4d(q, qShape!), tf.tensor4d(kT, kShape!), tf.tensor4d(v, qShape!)] as const;
         // a weighted sum, so every output element has its own upstream gradient
-        const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(fn(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D), tf.tensor3d(weight, [g, l, dh])));
+        const loss = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(fn(x as tf.Tensor4D, y as tf.Tensor4D, z as tf.Tensor4D), tf.tensor4d(weight, qShape!)));
         return [data(fn(...inputs)), ...tf.grads(loss)([...inputs]).map(data)];
       });
     const ours = run(attend);
     // The sliced path stacks its per-slice outputs (a Pack kernel); the batched one has none.
-    const { kernelNames } = await tf.profile(() => tf.tidy(() => attend(tf.zeros([g, l, dh]), tf.zeros([g, dh, l]), tf.zeros([g, l, dh])).dispose()));
+    const { kernelNames } = await tf.profile(() => tf.tidy(() => attend(tf.zeros(qShape!), tf.zeros(kShape!), tf.zeros(qShape!)).dispose()));
     expect(kernelNames.includes('Pack')).toBe(path === 'sliced');
-    const ref = await onCpu(() => run((a, b, c) => tf.matMul(tf.softmax(tf.mul(tf.matMul(a, b), 1 / Math.sqrt(dh))), c)));
+    const ref = await onCpu(() => run((x, y, z) => tf.matMul(tf.softmax(tf.mul(tf.matMul(x, y), 1 / Math.sqrt(dh))), z)));
     // The gradients get 3e-5: dq and dkᵀ come through softmax's gradient dP⊙P − rowsum(dP⊙P)⊙P, a
     // difference of near-equal terms, where TF.js's own autodiff on wasm is already 8.7e-6 from the cpu
     // backend at L 400 (and the sliced path, whose matMuls run in XNNPACK's order, 1.1e-5).
@@ -49,10 +51,10 @@ describe('wasm-friendly ops match TF.js on the cpu backend', () => {
   });
 
   it('sliced attention leaves no tensor behind but its result, forward and backward', () => {
-    const inputs = [tf.zeros([2, 97, 64]), tf.zeros([2, 64, 97]), tf.zeros([2, 97, 64])] as tf.Tensor3D[];
+    const inputs = [tf.zeros([2, 2, 97, 64]), tf.zeros([2, 2, 64, 97]), tf.zeros([2, 2, 97, 64])] as tf.Tensor4D[];
     const before = tf.memory().numTensors;
     attend(inputs[0]!, inputs[1]!, inputs[2]!).dispose();
-    tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(attend(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D)))(inputs));
+    tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(attend(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D)))(inputs));
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(inputs);
   });

@@ -90,7 +90,7 @@ describe('data-parallel training over worker threads', () => {
 });
 
 describe('a step that exhausts the backend memory', () => {
-  // What a worker reports when its wasm heap (4 GB at most) runs out: maze-att-cpu at batch 4 per worker does.
+  // What a worker reports when its wasm heap (4 GB at most) runs out: maze-att-cpu at 30×30 with 8 examples per worker does.
   const trapping = (message: string): ReplicaFactory => (_trm, _params, batch) => ({
     sizes: [batch],
     compute: () => Promise.reject(new Error(message)),
