@@ -11,7 +11,17 @@ import type { SymmetryGroup } from './tasks/codec.js';
 import { recurseTries, type SearchHalt } from './tries.js';
 import type { Trm } from './trm.js';
 
+/**
+ * Puzzles per forward pass by default: 32, or fewer when one forward's activations (B·L·D values per
+ * tensor) would crowd the 4 GB wasm heap. The official Maze-Att (L 916, D 512) ran out of it at batch
+ * 32 and peaks at 1.5 GB at 8, which this allows; the default models get 32.
+ */
+export function defaultBatchSize(trm: Trm): number {
+  return Math.max(1, Math.min(32, Math.floor(4e6 / (trm.length * trm.config.hidden_size))));
+}
+
 export interface EvaluateOptions {
+  /** Default: `defaultBatchSize(trm)`. */
   batchSize?: number;
   maxSteps?: number;
   halt?: SearchHalt;
@@ -64,7 +74,7 @@ function score(pred: Int32Array, labels: Int32Array): { right: number; labelled:
 
 export async function evaluate(trm: Trm, examples: readonly Example[], options: EvaluateOptions = {}): Promise<EvaluationResult> {
   const started = performance.now();
-  const batchSize = options.batchSize ?? 16;
+  const batchSize = options.batchSize ?? defaultBatchSize(trm);
   const maxSteps = options.maxSteps ?? trm.config.halt_max_steps;
   const exactByStep = new Array<number>(maxSteps).fill(0);
   let exact = 0, token = 0, steps = 0, work = 0, confidence = 0, qRight = 0, valid = 0, solved = '';

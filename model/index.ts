@@ -20,7 +20,7 @@ export { stablemax, logStablemax, stablemaxCrossEntropy } from './stablemax.js';
 export { createRng, seedFor, type Rng, type RngState } from './rng.js';
 export * from './errors.js';
 export * from './tasks/index.js';
-export { evaluate, type EvaluationResult, type EvaluateOptions } from './evaluate.js';
+export { defaultBatchSize, evaluate, type EvaluationResult, type EvaluateOptions } from './evaluate.js';
 export { loadPackage, type LoadedPackage } from './pack/read.js';
 export { packModel, type PackInput, type PackedModel } from './pack/write.js';
 export { containerHandler, packContainer } from './pack/container.js';

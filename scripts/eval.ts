@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { createTrm, totalLength, TrmError, type TaskName, type TrmConfig } from '../model/index.js';
-import { evaluate, type EvaluationResult } from '../model/evaluate.js';
+import { createTrm, TrmError, type TaskName } from '../model/index.js';
+import { defaultBatchSize, evaluate, type EvaluationResult } from '../model/evaluate.js';
 import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
 import { initBackend, loadModelFromPath } from '../model/runtime/node.js';
 import { SEARCH_HALTS, type SearchHalt } from '../model/tries.js';
@@ -67,7 +67,7 @@ async function main(): Promise<number> {
     }
   }
   const trm = createTrm(model.config, model.weights);
-  const batchSize = batch ?? defaultBatch(model.config);
+  const batchSize = batch ?? defaultBatchSize(trm);
   console.log(`model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${halt}${tries > 1 ? ` · ${tries} tries (seed ${seed})` : ''} · ${maxSteps ?? model.config.halt_max_steps} steps max · batch ${batchSize}`);
 
   const results: (EvaluationResult & { data: string; fingerprint: string; arc?: ArcVotingResult['passAt'] })[] = [];
@@ -103,15 +103,6 @@ async function main(): Promise<number> {
   const report = { model: model.source.name, quantization, config: model.config, halt, ...(tries > 1 ? { tries, seed } : {}), results };
   if (o.json) await writeFile(o.json, JSON.stringify(report satisfies EvalReport, null, 2));
   return 0;
-}
-
-/**
- * Puzzles per forward pass unless --batch says: 32, or fewer when one forward's activations (B·L·D
- * values per tensor) would crowd the 4 GB wasm heap. The official Maze-Att (L 916, D 512) ran out of
- * it at batch 32 and peaks at 1.5 GB at 8, which this allows; the default models get 32.
- */
-function defaultBatch(config: TrmConfig): number {
-  return Math.max(1, Math.min(32, Math.floor(4e6 / (totalLength(config) * config.hidden_size))));
 }
 
 /** A set's name in 60 columns, keeping its end (the split and "first n of m"), not its start. */

@@ -76,7 +76,7 @@ async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel | Loade
   } else if (o.config) {
     if (!(await exists(o.config))) throw new UsageError(`--config ${o.config}: neither a preset (${Object.keys(PRESETS).join(', ')}) nor a readable file`);
     const doc = (await readConfigFile(o.config)) as { model?: Partial<TrmConfig>; training?: Record<string, unknown> };
-    if (!doc?.model && !(init && doc?.training)) throw new UsageError(`--config ${o.config}: expected {"model": {...}, "training": {...}}`);
+    if (!doc.model && !(init && doc.training)) throw new UsageError(`--config ${o.config}: expected {"model": {...}, "training": {...}}`);
     model = doc.model ?? {};
     training = doc.training ?? {};
   }
@@ -140,12 +140,12 @@ async function main(): Promise<number> {
   }
   if (checkpoint && o.data) await writeRunSpec(o.out, spec);
 
-  await registerGradients();
   const evalSet = spec.eval ? await openEvalSet(spec.eval.data, spec.eval.limit) : null;
   if (evalSet && (evalSet.shape.seqLen !== c.seq_len || evalSet.shape.vocabSize !== c.vocab_size)) {
     throw new UsageError(`--eval ${spec.eval!.data}: seq_len ${evalSet.shape.seqLen}, vocab ${evalSet.shape.vocabSize} do not fit the run's model (seq_len ${c.seq_len}, vocab ${c.vocab_size})`);
   }
   const verify = evalSet ? answerChecker(evalSet.shape) : undefined;
+  await registerGradients();
 
   const initial = init?.weights ?? initWeights(spec.model, spec.training.seed);
   const trainer = await createTrainer({
@@ -212,7 +212,7 @@ async function main(): Promise<number> {
       if (evalSet && m.step % spec.eval!.every === 0) {
         const weights = trainer.evalWeights();
         const trm = createTrm(spec.model, weights);
-        const r = await evaluate(trm, evalSet.examples, { batchSize: 32, verify });
+        const r = await evaluate(trm, evalSet.examples, { verify });
         trm.dispose();
         tf.dispose(weightTensors(weights));
         await appendMetrics(o.out, { type: 'eval', time: new Date().toISOString(), step: m.step, data: evalSet.description, ...r });

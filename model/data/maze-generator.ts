@@ -49,7 +49,8 @@ export function checkMazeOptions(options: MazeGeneratorOptions): { n: number; mi
 
 export function generateMaze(rng: Rng, options: MazeGeneratorOptions): { puzzle: MazeGrid; solution: MazeGrid } {
   const { n, minPath, lo, hi } = checkMazeOptions(options);
-  for (let layout = 0; layout < mazeLayoutBudget(n); layout++) {
+  const budget = mazeLayoutBudget(n);
+  for (let layout = 0; layout < budget; layout++) {
     const cells = new Uint8Array(n * n).fill(OPEN);
     const walls = Math.round((lo + rng.next() * (hi - lo)) * n * n);
     const order = rng.permutation(n * n);
@@ -71,7 +72,7 @@ export function generateMaze(rng: Rng, options: MazeGeneratorOptions): { puzzle:
       cells[s] = OPEN;
     }
   }
-  throw new TrmError('invalid_data', `no ${n}×${n} maze with a shortest path of at least ${minPath} cells in ${mazeLayoutBudget(n)} wall layouts (too long a path for this size)`);
+  throw new TrmError('invalid_data', `no ${n}×${n} maze with a shortest path of at least ${minPath} cells in ${budget} wall layouts (too long a path for this size)`);
 }
 
 /** Steps from `from` to every cell through non-walls (−1 = unreachable). */
@@ -92,11 +93,11 @@ function bfsFrom(cells: Uint8Array, n: number, from: number): Int32Array {
 }
 
 export function mazeGeneratorSource(seed: number, options: MazeGeneratorOptions): DataSource {
-  const { minPath } = checkMazeOptions(options);
+  const { n, minPath } = checkMazeOptions(options);
   let rng = createRng(seed);
-  const codec = createMazeCodec(options.size, options.size);
+  const codec = createMazeCodec(n, n);
   return {
-    description: `generated ${options.size}×${options.size} mazes (seed ${seed}, shortest path ≥ ${minPath} cells)`,
+    description: `generated ${n}×${n} mazes (seed ${seed}, shortest path ≥ ${minPath} cells)`,
     next: (count) => Array.from({ length: count }, () => {
       const m = generateMaze(rng, options);
       return { tokens: codec.encode(m.puzzle), labels: codec.encode(m.solution), id: 0 };

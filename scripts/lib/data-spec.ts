@@ -19,7 +19,8 @@ import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { DataSource, Example } from '../../model/data/source.js';
 import { sudokuGeneratorSource, sudokuListSource } from '../../model/data/sudoku-source.js';
-import { mazeGeneratorSource } from '../../model/data/maze-generator.js';
+import { mazeGeneratorSource, type MazeGeneratorOptions } from '../../model/data/maze-generator.js';
+import type { SudokuGeneratorOptions } from '../../model/data/sudoku-generator.js';
 import { mixSources } from '../../model/data/mixture.js';
 import { officialSource, parseOfficialSplit, splitExamples, SPLIT_FILES, type OfficialSplit } from '../../model/data/official-dataset.js';
 import { buildArcDataset, type ArcDataset, type ArcSubset, type ArcTask } from '../../model/data/arc-dataset.js';
@@ -167,6 +168,15 @@ const mazeSize = (text: string | undefined, spec: string): number => {
   return Number(text);
 };
 
+/** `sudoku-gen:<min>-<max>[:rating=<a>-<b>]` as generator options (training and evaluation specs alike). */
+const sudokuGenOptions = (arg: string | undefined, spec: string, opts: Record<string, string>): SudokuGeneratorOptions => {
+  const givens = range(arg, spec, 'givens');
+  return opts.rating ? { givens, rating: range(opts.rating, spec, 'rating') } : { givens };
+};
+
+/** `maze-gen:<size>[:min=<cells>]` as generator options. */
+const mazeGenOptions = (size: number, opts: Record<string, string>): MazeGeneratorOptions => ({ size, ...(opts.min ? { minPathCells: Number(opts.min) } : {}) });
+
 const WHOLE_NUMBERS = ['from', 'count', 'seed', 'min', 'aug'];
 
 /**
@@ -213,9 +223,7 @@ async function openOne(spec: string, seed: number): Promise<TrainingPart> {
   const opts = options(spec, rest, TRAIN_OPTIONS[kind]);
   switch (kind) {
     case 'sudoku-gen': {
-      const givens = range(arg, spec, 'givens');
-      const rating = opts.rating ? range(opts.rating, spec, 'rating') : undefined;
-      const source = withSpec(spec, () => sudokuGeneratorSource(seed, { givens, ...(rating ? { rating } : {}) }));
+      const source = withSpec(spec, () => sudokuGeneratorSource(seed, sudokuGenOptions(arg, spec, opts)));
       return { source, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 } };
     }
     case 'sudoku': {
@@ -225,7 +233,7 @@ async function openOne(spec: string, seed: number): Promise<TrainingPart> {
     }
     case 'maze-gen': {
       const size = mazeSize(arg, spec);
-      const source = withSpec(spec, () => mazeGeneratorSource(seed, { size, ...(opts.min ? { minPathCells: Number(opts.min) } : {}) }));
+      const source = withSpec(spec, () => mazeGeneratorSource(seed, mazeGenOptions(size, opts)));
       return { source, shape: { task: 'maze', seqLen: size * size, vocabSize: 6, identifiers: 1 } };
     }
     case 'official': {
@@ -312,10 +320,9 @@ export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalS
       const seed = Number(opts.seed ?? 0);
       if (!(seed > 0)) throw specError(spec, 'a generated evaluation set needs seed=<n> (not the training seed)');
       const count = Math.min(limit, Number(opts.count ?? 1000));
-      const rating = opts.rating ? range(opts.rating, spec, 'rating') : undefined;
-      const givens = range(arg, spec, 'givens');
-      const examples = withSpec(spec, () => sudokuGeneratorSource(seed, { givens, ...(rating ? { rating } : {}) }).next(count));
-      const rated = rating ? `, rating ${rating.join('-')} guesses` : '';
+      const generator = sudokuGenOptions(arg, spec, opts);
+      const examples = withSpec(spec, () => sudokuGeneratorSource(seed, generator).next(count));
+      const rated = generator.rating ? `, rating ${generator.rating.join('-')} guesses` : '';
       return { examples, shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, description: `generated Sudoku (${arg} givens${rated}, seed ${seed}, ${count})` };
     }
     case 'maze-gen': {
@@ -323,7 +330,7 @@ export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalS
       const seed = Number(opts.seed ?? 0);
       const count = Math.min(limit, Number(opts.count ?? 1000));
       if (!(seed > 0)) throw specError(spec, 'a generated evaluation set needs seed=<n> (not the training seed)');
-      const examples = withSpec(spec, () => mazeGeneratorSource(seed, { size, ...(opts.min ? { minPathCells: Number(opts.min) } : {}) }).next(count));
+      const examples = withSpec(spec, () => mazeGeneratorSource(seed, mazeGenOptions(size, opts)).next(count));
       return { examples, shape: { task: 'maze', seqLen: size * size, vocabSize: 6, identifiers: 1 }, description: `generated ${size}×${size} mazes (seed ${seed}, ${count})` };
     }
     case 'arc': {
