@@ -1,61 +1,86 @@
 /**
- * Solving an ARC task with a model package the way the official evaluation does (spec §7): the
- * model only knows the tasks it has puzzle rows for (original + augmented versions, by name); each
- * test input is run once per row, under that row's augmentation (colours, then geometry), and the
- * un-augmented predictions vote. Unknown tasks are refused: an unseen identifier scores 0 %.
+ * Solving an ARC task the way the official evaluation does (spec §7): the model only knows the
+ * tasks it has puzzle rows for (original + augmented versions, by name); each test input is run
+ * once per row, under that row's augmentation (colours, then geometry), and the un-augmented
+ * predictions vote. Unknown tasks are refused: an unseen identifier scores 0 %. The Solver calls
+ * this for task 'arc'.
  */
 import { createArcVoter } from './arc-voting.js';
 import type { ArcTask } from './data/arc-dataset.js';
-import { TrmError } from './errors.js';
-import { runSteps, type HaltMode } from './inference.js';
+import { InvalidPuzzleError, TrmError } from './errors.js';
+import { runSteps, type StepOptions } from './inference.js';
+import type { LoadedModel } from './load.js';
 import type { LoadedPackage } from './pack/read.js';
 import { applyArcAugmentation, encodeArcGrid, parseArcGrid, parseArcName } from './tasks/arc.js';
-import { createTrm } from './trm.js';
+import type { Trm } from './trm.js';
+
+/** An ARC task to answer: its id (the model must know it), the demonstrations, and the test inputs. */
+export interface ArcTaskInput {
+  id: string;
+  train?: ArcTask['train'];
+  test: ArcTask['test'];
+}
+
+/** One test input's answer: the two top-voted grids (the official submission's attempt_1, attempt_2). */
+export interface ArcAttempt {
+  attempt_1: number[][];
+  attempt_2: number[][];
+  /** Augmented versions that voted for attempt_1. */
+  votes: number;
+  /** Mean σ(q_halt) of attempt_1's voters. */
+  confidence: number;
+}
 
 export interface ArcAnswer {
-  /** Per test input: the two top-voted grids (the official submission's attempt_1, attempt_2). */
-  attempts: { attempt_1: number[][]; attempt_2: number[][]; votes: number; confidence: number }[];
+  attempts: ArcAttempt[];
   /** attempt_1 of every test input equals its given output (false when outputs are not given). */
   verified: boolean;
   /** Augmented versions that voted on each test input. */
   versions: number;
   steps: number;
+  /** Every run halted (q_halt > 0 in 'q' mode, or halt_max_steps reached). */
+  halted: boolean;
 }
 
 /** Puzzle rows of `task` in a package (the original's and every augmentation's). */
-export function arcRows(pkg: LoadedPackage, task: string): number[] {
-  const names = pkg.metadata.arc?.identifiers;
-  if (!names) throw new TrmError('no_identifiers', 'this package records no ARC identifiers (import it with --identifiers)');
+export function arcRows(model: LoadedModel, task: string): number[] {
+  const names = (model as Partial<LoadedPackage>).metadata?.arc?.identifiers;
+  if (!names) throw new TrmError('no_identifiers', 'this model records no ARC identifiers (import it with --identifiers)');
   const rows = names.flatMap((name, i) => (i > 0 && parseArcName(name).task === task ? [i] : []));
   if (!rows.length) throw new TrmError('unknown_task', `the model has no puzzle rows for ARC task ${JSON.stringify(task)} (it was trained on ${new Set(names.slice(1).map((n) => parseArcName(n).task)).size} tasks; an unseen task id scores 0 %)`, ['puzzle', 'id']);
   return rows;
 }
 
-export async function solveArc(pkg: LoadedPackage, id: string, task: ArcTask, options: { maxSteps?: number; halt?: HaltMode } = {}): Promise<ArcAnswer> {
-  if (pkg.config.seq_len !== 900 || pkg.config.vocab_size !== 12) throw new TrmError('invalid_model', `an ARC model needs seq_len 900 and vocab_size 12, this one has ${pkg.config.seq_len} and ${pkg.config.vocab_size}`);
-  const rows = arcRows(pkg, id);
-  const names = pkg.metadata.arc!.identifiers;
-  const inputs = task.test.map((pair, i) => parseArcGrid(pair.input, ['puzzle', 'test', i, 'input']));
-  task.test.forEach((pair, i) => pair.output && parseArcGrid(pair.output, ['puzzle', 'test', i, 'output']));
+/** Checks an ARC task's shape before any work: an id, and grids that are ARC grids. */
+export function parseArcTaskInput(input: unknown): ArcTaskInput {
+  const o = input as Partial<ArcTaskInput> | null;
+  if (!o || typeof o !== 'object' || typeof o.id !== 'string') throw new InvalidPuzzleError('arc: a puzzle is {id, train?, test} with the task id as a string', ['id']);
+  if (!Array.isArray(o.test) || !o.test.length) throw new InvalidPuzzleError('arc: test must be a non-empty array of {input, output?}', ['test']);
+  o.test.forEach((pair, i) => {
+    parseArcGrid(pair?.input, ['puzzle', 'test', i, 'input']);
+    if (pair.output !== undefined) parseArcGrid(pair.output, ['puzzle', 'test', i, 'output']);
+  });
+  return o as ArcTaskInput;
+}
 
-  const tokens = new Int32Array(inputs.length * rows.length * 900);
-  const identifiers = new Int32Array(inputs.length * rows.length);
+export async function solveArc(trm: Trm, model: LoadedModel, puzzle: ArcTaskInput, options: Pick<StepOptions, 'maxSteps' | 'halt' | 'signal' | 'yieldEachStep'> = {}): Promise<ArcAnswer> {
+  const rows = arcRows(model, puzzle.id);
+  const names = (model as LoadedPackage).metadata.arc!.identifiers;
+  const task: ArcTask = { train: puzzle.train ?? [], test: puzzle.test };
+  const tokens = new Int32Array(task.test.length * rows.length * 900);
+  const identifiers = new Int32Array(task.test.length * rows.length);
   let at = 0;
-  for (const input of inputs) {
+  for (const pair of task.test) {
+    const input = parseArcGrid(pair.input);
     for (const row of rows) {
       tokens.set(encodeArcGrid(applyArcAugmentation(input, parseArcName(names[row]!).augmentation)), at * 900);
       identifiers[at++] = row;
     }
   }
-  const trm = createTrm(pkg.config, pkg.weights);
-  try {
-    const results = await runSteps(trm, { tokens, identifiers }, { maxSteps: options.maxSteps, halt: options.halt });
-    const voter = createArcVoter(names, { [id]: task });
-    results.forEach((r, i) => voter.record(identifiers[i]!, tokens.subarray(i * 900, (i + 1) * 900), r.predictions, r.qHalt));
-    const attempts = voter.result([1]).submission[id]!;
-    const verified = task.test.every((pair, i) => !!pair.output && JSON.stringify(pair.output) === JSON.stringify(attempts[i]?.attempt_1));
-    return { attempts, verified, versions: rows.length, steps: Math.max(...results.map((r) => r.steps)) };
-  } finally {
-    trm.dispose();
-  }
+  const results = await runSteps(trm, { tokens, identifiers }, options);
+  const voter = createArcVoter(names, { [puzzle.id]: task });
+  results.forEach((r, i) => voter.record(identifiers[i]!, tokens.subarray(i * 900, (i + 1) * 900), r.predictions, r.qHalt));
+  const attempts = voter.result([1]).submission[puzzle.id]!;
+  const verified = task.test.every((pair, i) => !!pair.output && JSON.stringify(pair.output) === JSON.stringify(attempts[i]?.attempt_1));
+  return { attempts, verified, versions: rows.length, steps: Math.max(...results.map((r) => r.steps)), halted: results.every((r) => r.halted) };
 }

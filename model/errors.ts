@@ -6,11 +6,41 @@
 
 export type ErrorPath = ReadonlyArray<string | number>;
 
+/** Every code a TrmError carries: branch on these, not on messages. */
+export type ErrorCode =
+  // the classes below
+  | 'invalid_config'
+  | 'invalid_puzzle'
+  | 'invalid_checkpoint'
+  | 'backend_unavailable'
+  | 'disposed'
+  // models and packages
+  | 'unknown_model'
+  | 'invalid_model'
+  | 'invalid_package'
+  | 'no_identifiers'
+  | 'unknown_task'
+  | 'invalid_tasks'
+  | 'invalid_identifiers'
+  // inputs and options
+  | 'invalid_input'
+  | 'invalid_options'
+  | 'invalid_data'
+  | 'out_of_memory'
+  // files and training runs (Node)
+  | 'invalid_path'
+  | 'exists'
+  | 'invalid_run'
+  | 'no_run'
+  | 'run_exists'
+  | 'no_checkpoint'
+  | 'no_metrics';
+
 export class TrmError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly path: ErrorPath;
 
-  constructor(code: string, message: string, path: ErrorPath = []) {
+  constructor(code: ErrorCode, message: string, path: ErrorPath = []) {
     super(message);
     this.name = new.target.name;
     this.code = code;

@@ -7,6 +7,8 @@
  * copies under the task's symmetries (the labels are read only to score the answer chosen).
  */
 import type { Example } from './data/source.js';
+import { networkOf, type Solver } from './solver.js';
+import { taskSymmetries, tokenChecker } from './tasks/index.js';
 import type { SymmetryGroup } from './tasks/codec.js';
 import { recurseTries, type SearchHalt } from './tries.js';
 import type { Trm } from './trm.js';
@@ -72,7 +74,17 @@ function score(pred: Int32Array, labels: Int32Array): { right: number; labelled:
   return { right, labelled };
 }
 
-export async function evaluate(trm: Trm, examples: readonly Example[], options: EvaluateOptions = {}): Promise<EvaluationResult> {
+/**
+ * Scores a model on tokenised examples (trm-edge/data reads and generates them). Given a Solver,
+ * its task's checker and symmetries are the defaults of `verify` and `symmetries`.
+ */
+export async function evaluate(model: Trm | Solver, examples: readonly Example[], options: EvaluateOptions = {}): Promise<EvaluationResult> {
+  if ('solve' in model) {
+    const { task } = model;
+    const { seq_len } = model.model.config;
+    return evaluate(networkOf(model), examples, { verify: tokenChecker(task, seq_len), symmetries: taskSymmetries(task, seq_len), ...options });
+  }
+  const trm = model;
   const started = performance.now();
   const batchSize = options.batchSize ?? defaultBatchSize(trm);
   const maxSteps = options.maxSteps ?? trm.config.halt_max_steps;

@@ -1,8 +1,11 @@
 /**
  * A solver: one model plus one task codec. `solve` takes a puzzle in its natural form and returns
  * the decoded, verified answer with the halting step and confidence; `onStep` shows the model
- * "thinking" (each supervision step's decoded answer). Never touches the TF.js backend choice.
+ * "thinking" (each supervision step's decoded answer). ARC answers are votes over the model's
+ * augmented versions of the task (model/arc-solver.ts). Never touches the TF.js backend choice:
+ * the runtime front doors (model/front-door.ts and model/runtime/) do that and call `solverFor`.
  */
+import { parseArcTaskInput, solveArc, type ArcAttempt, type ArcTaskInput } from './arc-solver.js';
 import { ConfigError, DisposedError } from './errors.js';
 import { sigmoid } from './inference.js';
 import type { LoadedModel } from './load.js';
@@ -11,7 +14,19 @@ import { maxTries, recurseTries, type SearchHalt, type TrySample } from './tries
 import type { TaskName } from './tasks/codec.js';
 import { createTrm, type Trm } from './trm.js';
 
-export interface SolveOptions {
+/** What each task takes and answers, in its natural form. */
+export interface TaskTypes {
+  /** 81 characters ('.' or '0' blank) or 9 rows of 0-9 (null blank); answers are 81 digits. */
+  sudoku: { puzzle: string | readonly (readonly (number | null)[])[]; answer: string };
+  /** Rows of '#' wall, ' ' open, 'S' start, 'G' goal; the answer marks the path 'o'. */
+  maze: { puzzle: string | readonly string[]; answer: string[] };
+  /** A task the model was trained on; the answer is attempt_1 per test input. */
+  arc: { puzzle: ArcTaskInput; answer: number[][][] };
+}
+export type Puzzle<T extends TaskName> = TaskTypes[T]['puzzle'];
+export type Answer<T extends TaskName> = TaskTypes[T]['answer'];
+
+export interface SolveOptions<T extends TaskName = TaskName> {
   /** Supervision steps at most; default config.halt_max_steps (16 for the official models). */
   maxSteps?: number;
   /**
@@ -26,33 +41,29 @@ export interface SolveOptions {
   tries?: number;
   /** Seed of the copies' symmetries (default 0). */
   seed?: number;
-  /** Puzzle identifier per puzzle (ARC); default 0, the single row of Sudoku and Maze models. */
-  identifiers?: number[];
-  /** Called after every supervision step with each still-running puzzle's current answer. */
-  onStep?: (step: SolveStep) => void;
+  /** Called after every supervision step with each still-running puzzle's current answer (not ARC: its answer is a vote at the end). */
+  onStep?: (step: SolveStep<T>) => void;
   /** Abandons the solve before its next step (the result then holds the last completed step). */
   signal?: AbortSignal;
   /** Yield to the event loop after each step (streaming servers). */
   yieldEachStep?: boolean;
 }
 
-export interface SolveStep {
+export interface SolveStep<T extends TaskName = TaskName> {
   step: number;
   /** Index of the puzzle in the batch. */
   index: number;
   /** The copy whose answer this is (0: the puzzle as given; see `tries`). */
   copy: number;
-  /** The decoded answer after this step, in the task's natural form. */
-  solution: unknown;
+  /** The decoded answer after this step. */
+  solution: Answer<T>;
   confidence: number;
   /** This puzzle stops after this step. */
   stop: boolean;
 }
 
-export interface Solution {
-  /** The answer in the task's natural form (Sudoku: 81-char string; Maze: rows; ARC: grid). */
-  solution: unknown;
-  /** The answer checked by the task's validator (Sudoku: valid and keeps the givens; Maze: optimal path). */
+interface SolutionBase {
+  /** The answer checked by the task's validator (Sudoku: valid and keeps the givens; Maze: optimal path; ARC: attempt_1 equals every given test output). */
   verified: boolean;
   /** Supervision steps run. */
   steps: number;
@@ -63,70 +74,88 @@ export interface Solution {
   /** Supervision steps run over all copies (the compute spent; `steps` when tries is 1). */
   work: number;
   qHalt: number;
-  /** σ(q_halt): the model's belief that the whole answer is right. */
+  /** σ(q_halt): the model's belief that the whole answer is right (ARC: the least confident test input's). */
   confidence: number;
 }
 
-export interface Solver {
-  readonly task: TaskName;
+/** A solve's result; ARC adds both attempts per test input and the number of voting versions. */
+export type Solution<T extends TaskName = TaskName> = T extends 'arc'
+  ? SolutionBase & { solution: Answer<'arc'>; attempts: ArcAttempt[]; versions: number }
+  : SolutionBase & { solution: Answer<T> };
+
+export interface Solver<T extends TaskName = TaskName> {
+  readonly task: T;
+  /** The loaded model (config, weights, and a package's metadata). */
   readonly model: LoadedModel;
   /** The most `tries` this task takes: the puzzle plus each of its symmetries (1 where it has none). */
   readonly maxTries: number;
-  solve(puzzle: unknown, options?: SolveOptions): Promise<Solution>;
+  solve(puzzle: Puzzle<T>, options?: SolveOptions<T>): Promise<Solution<T>>;
   /** One batched forward for many puzzles (faster per puzzle than separate solves). */
-  solveBatch(puzzles: readonly unknown[], options?: SolveOptions): Promise<Solution[]>;
+  solveBatch(puzzles: readonly Puzzle<T>[], options?: SolveOptions<T>): Promise<Solution<T>[]>;
   /** Frees the model's tensors; idempotent. Later calls throw DisposedError. */
   dispose(): void;
 }
 
-/** Creates a solver that owns `model` (disposing the solver frees the weights). */
-export function createSolver({ model, task }: { model: LoadedModel; task: TaskName }): Solver {
+const networks = new WeakMap<Solver, () => Trm>();
+
+/** The network behind a solver (for `evaluate`); throws once the solver is disposed. */
+export const networkOf = (solver: Solver): Trm => (networks.get(solver) ?? (() => { throw new ConfigError('not a solver made by createSolver'); }))();
+
+/** A solver that owns `model` (disposing the solver frees the weights). */
+export function solverFor<T extends TaskName>(model: LoadedModel, task: T): Solver<T> {
   const cfg = model.config;
   const codec = getTask(task, cfg.seq_len);
   if (codec.seqLen !== cfg.seq_len || codec.vocabSize !== cfg.vocab_size) {
-    throw new ConfigError(`model (seq_len ${cfg.seq_len}, vocab_size ${cfg.vocab_size}) does not fit task ${task} (seq_len ${codec.seqLen}, vocab_size ${codec.vocabSize})`);
+    throw new ConfigError(`model (seq_len ${cfg.seq_len}, vocab_size ${cfg.vocab_size}) does not fit task ${task} (seq_len ${codec.seqLen}, vocab_size ${codec.vocabSize})`, ['task']);
   }
   // The task's answer checker, for halt 'verified' and tries: fixed per solver (the symmetries are the codec's).
   const check = tokenChecker(task, cfg.seq_len);
   let trm: Trm | null = createTrm(cfg, model.weights);
+  const live = () => trm ?? (() => { throw new DisposedError('solver'); })();
 
-  async function solveBatch(puzzles: readonly unknown[], options: SolveOptions = {}): Promise<Solution[]> {
-    if (!trm) throw new DisposedError('solver');
+  async function solveGrids(puzzles: readonly unknown[], options: SolveOptions = {}): Promise<Solution[]> {
+    const net = live();
     const parsed = puzzles.map((p) => codec.parse(p));
     const tokens = new Int32Array(parsed.length * cfg.seq_len);
     parsed.forEach((p, i) => tokens.set(codec.encode(p), i * cfg.seq_len));
-    if (options.identifiers && options.identifiers.length !== parsed.length) {
-      throw new ConfigError(`identifiers has ${options.identifiers.length} entries for ${parsed.length} puzzles`, ['identifiers']);
-    }
-    const identifiers = Int32Array.from(options.identifiers ?? parsed.map(() => 0));
-    const { onStep } = options;
+    const identifiers = new Int32Array(parsed.length); // row 0: the single puzzle row of Sudoku and Maze models
+    const { onStep, maxSteps, halt, tries, seed, signal, yieldEachStep } = options;
     const last: { sample: TrySample; steps: number }[] = [];
-    const { maxSteps, halt, tries, seed, signal, yieldEachStep } = options;
-    for await (const out of recurseTries(trm, { tokens, identifiers }, { maxSteps, halt, tries, seed, signal, yieldEachStep, check, symmetries: codec.symmetries })) {
+    for await (const out of recurseTries(net, { tokens, identifiers }, { maxSteps, halt, tries, seed, signal, yieldEachStep, check, symmetries: codec.symmetries })) {
       for (const s of out.samples) {
         last[s.index] = { sample: s, steps: out.step };
         if (onStep) {
-          const solution = codec.format(codec.decode(s.predictions, parsed[s.index]));
+          const solution = codec.format(codec.decode(s.predictions, parsed[s.index])) as Answer<'sudoku'>;
           onStep({ step: out.step, index: s.index, copy: s.copy, solution, confidence: sigmoid(s.qHalt), stop: s.stop });
         }
       }
     }
     return last.map(({ sample: r, steps }) => {
       const decoded = codec.decode(r.predictions, parsed[r.index]);
-      return {
-        solution: codec.format(decoded),
-        verified: codec.verify(parsed[r.index], decoded),
-        steps,
-        halted: r.halted,
-        copy: r.copy,
-        work: r.work,
-        qHalt: r.qHalt,
-        confidence: sigmoid(r.qHalt),
-      };
+      const solution = codec.format(decoded) as Answer<'sudoku'>;
+      return { solution, verified: codec.verify(parsed[r.index], decoded), steps, halted: r.halted, copy: r.copy, work: r.work, qHalt: r.qHalt, confidence: sigmoid(r.qHalt) };
     });
   }
 
-  return {
+  async function solveArcTasks(puzzles: readonly unknown[], options: SolveOptions = {}): Promise<Solution<'arc'>[]> {
+    const { halt, tries = 1, onStep, maxSteps, signal, yieldEachStep } = options;
+    // ARC's test-time copies are the model's own augmented puzzle rows, voted on: no checker, no symmetry copies, no step answers.
+    if (halt === 'verified') throw new ConfigError("arc: halt 'verified' needs an answer checker, and ARC has none; use 'never' or 'q'", ['halt']);
+    if (tries !== 1) throw new ConfigError('arc: tries must be 1 (the votes over the augmented versions the model knows are ARC\'s copies)', ['tries']);
+    if (onStep) throw new ConfigError('arc: onStep is not available (an ARC answer is a vote over every version at the end)', ['onStep']);
+    const tasks = puzzles.map(parseArcTaskInput);
+    const out: Solution<'arc'>[] = [];
+    for (const t of tasks) {
+      const a = await solveArc(live(), model, t, { maxSteps, halt, signal, yieldEachStep });
+      const confidence = Math.min(...a.attempts.map((x) => x.confidence));
+      const qHalt = Math.log(confidence / Math.max(1 - confidence, 1e-12));
+      out.push({ solution: a.attempts.map((x) => x.attempt_1), attempts: a.attempts, versions: a.versions, verified: a.verified, steps: a.steps, halted: a.halted, copy: 0, work: a.steps, qHalt, confidence });
+    }
+    return out;
+  }
+
+  const solveBatch = (task === 'arc' ? solveArcTasks : solveGrids) as Solver<T>['solveBatch'];
+  const solver: Solver<T> = {
     task,
     model,
     maxTries: maxTries(codec.symmetries),
@@ -139,4 +168,6 @@ export function createSolver({ model, task }: { model: LoadedModel; task: TaskNa
       trm = null;
     },
   };
+  networks.set(solver as Solver, live);
+  return solver;
 }

@@ -8,10 +8,12 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { createTrm, TrmError, type TaskName } from '../model/index.js';
+import { createTrm } from '../model/core.js';
+import { TrmError, type TaskName } from '../model/index.js';
 import { defaultBatchSize, evaluate, type EvaluationResult } from '../model/evaluate.js';
 import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
-import { initBackend, loadModelFromPath } from '../model/runtime/node.js';
+import { initBackend } from '../model/runtime/node-backend.js';
+import { loadModelFromPath } from '../model/runtime/node-files.js';
 import { SEARCH_HALTS, type SearchHalt } from '../model/tries.js';
 import type { Example } from '../model/data/source.js';
 import { answerChecker, answerSymmetries, openEvalSet } from './lib/data-spec.js';

@@ -7,10 +7,12 @@
  * identifier names in identifiers.json), so the package stays small and records what it can solve.
  */
 import { basename } from 'node:path';
-import { getTask, TrmError, type TaskName } from '../model/index.js';
+import { getTask } from '../model/tasks/index.js';
+import { TrmError, type TaskName } from '../model/index.js';
 import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
 import { selectArcRows, takeRows } from '../model/pack/arc-rows.js';
-import { initBackend, loadCheckpointFile } from '../model/runtime/node.js';
+import { initBackend } from '../model/runtime/node-backend.js';
+import { loadCheckpointFile } from '../model/runtime/node-files.js';
 import { savePackage } from './lib/package.js';
 import { parseOptions, readOptionFile, runCli, UsageError } from './lib/cli.js';
 

@@ -5,7 +5,7 @@
  * quantity. Exits 1 when any row is past its tolerance, 2 on a usage or input error.
  */
 import { writeFile } from 'node:fs/promises';
-import { initBackend, type BackendName } from '../model/runtime/node.js';
+import { initBackend, type BackendName } from '../model/runtime/node-backend.js';
 import { findFixtures, readFixture } from './parity/fixture.js';
 import { runParity, type ParityRow } from './parity/run.js';
 import { parseOptions, runCli, UsageError } from './lib/cli.js';

@@ -6,9 +6,13 @@
  * input (with the reason), 1 on an unexpected failure.
  */
 import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { countParameters } from '../model/cost.js';
-import { createSolver, getTask, SEARCH_HALTS, type SearchHalt, type Solution, type TaskName } from '../model/index.js';
-import { initBackend, loadModelFromPath, type BackendName } from '../model/runtime/node.js';
+import { createSolver, type Puzzle, type Solution, type TaskName } from '../model/index.js';
+import { getTask } from '../model/tasks/index.js';
+import { SEARCH_HALTS, type SearchHalt } from '../model/core.js';
+import { initBackend, type BackendName } from '../model/runtime/node-backend.js';
+import { loadModelFromPath } from '../model/runtime/node-files.js';
 import { integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task sudoku|maze|arc
@@ -28,8 +32,7 @@ const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task
   --tries <n>           run n copies of the puzzle, the first as given, the others under the task's
                         symmetries, and keep the first verified answer (Sudoku, Maze; default 1)
   --seed <s>            seed of the copies' symmetries (default 0)
-  --identifier <n>      puzzle identifier (ARC: the row of this task in identifiers.json; default 0)
-  --test-index <i>      ARC: which test input of the task (default 0)
+  --id <task id>        ARC: the task's id, which the model must know (default: the file's name)
   --backend wasm|cpu    TF.js backend (default wasm)
   --json                print one JSON object instead of text`;
 
@@ -39,30 +42,29 @@ function options() {
       model: { type: 'string' }, task: { type: 'string' }, puzzle: { type: 'string' }, 'puzzle-file': { type: 'string' },
       config: { type: 'string' }, 'max-steps': { type: 'string' }, halt: { type: 'string', default: 'never' },
       tries: { type: 'string', default: '1' }, seed: { type: 'string', default: '0' },
-      identifier: { type: 'string', default: '0' }, 'test-index': { type: 'string', default: '0' },
+      id: { type: 'string' },
       backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
   }).values;
 }
 
 /** The puzzle in the form the task's codec parses. */
-async function readPuzzle(task: TaskName, inline: string | undefined, file: string | undefined, testIndex: number): Promise<unknown> {
+async function readPuzzle(task: TaskName, inline: string | undefined, file: string | undefined, id: string | undefined): Promise<unknown> {
   if ((inline === undefined) === (file === undefined)) throw new UsageError('give exactly one of --puzzle and --puzzle-file');
   const text = inline ?? (await readFile(file!, 'utf8').catch(() => {
     throw new UsageError(`--puzzle-file ${file}: cannot read`);
   }));
   if (task === 'maze') return text.includes('|') ? text.split('|') : text;
   if (task !== 'arc') return text;
-  let json: { test?: { input: unknown; output?: unknown }[]; input?: unknown };
+  let json: { train?: unknown; test?: unknown };
   try {
     json = JSON.parse(text);
   } catch {
-    throw new UsageError('arc: the puzzle must be a task JSON ({"train": [...], "test": [...]}) or a test pair ({"input": grid})');
+    throw new UsageError('arc: the puzzle must be a task JSON ({"train": [...], "test": [...]})');
   }
-  if (!json.test) return json;
-  const pair = json.test[testIndex];
-  if (!pair) throw new UsageError(`arc: the task has ${json.test.length} test inputs; --test-index ${testIndex} is out of range`);
-  return pair;
+  const name = id ?? (file ? basename(file, extname(file)) : undefined);
+  if (!name) throw new UsageError('arc: --id <task id> is required with an inline --puzzle');
+  return { ...json, id: name };
 }
 
 /** Text rendering of a solution for the terminal. */
@@ -75,7 +77,7 @@ function render(task: TaskName, solution: unknown): string {
     }).join('\n');
   }
   if (task === 'maze') return (solution as string[]).map((row) => ` ${row}`).join('\n');
-  return (solution as number[][]).map((row) => ` ${row.join(' ')}`).join('\n');
+  return (solution as number[][][]).map((grid, i) => `test input ${i + 1}, attempt 1:\n${grid.map((row) => ` ${row.join(' ')}`).join('\n')}`).join('\n');
 }
 
 async function main(): Promise<void> {
@@ -87,8 +89,6 @@ async function main(): Promise<void> {
   const tries = integer('tries', o.tries!, 1);
   const seed = integer('seed', o.seed!, 0);
   const maxSteps = integer('max-steps', o['max-steps'], 1);
-  const identifier = integer('identifier', o.identifier!, 0);
-  const testIndex = integer('test-index', o['test-index']!, 0);
   if (o.backend !== 'wasm' && o.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${JSON.stringify(o.backend)}`);
   await initBackend(o.backend as BackendName);
   const model = await loadModelFromPath(o.model, { ...(o.task ? { task: getTask(o.task).name } : {}), ...(o.config ? { configPath: o.config } : {}) });
@@ -96,28 +96,25 @@ async function main(): Promise<void> {
   if (!o.task && !packaged) throw new UsageError('--task is required for a checkpoint (packages know their task)');
   if (o.task && packaged && o.task !== packaged) throw new UsageError(`--task ${o.task} but ${o.model} is a ${packaged} model`);
   const task = (packaged ?? getTask(o.task!).name) as TaskName;
-  const codec = getTask(task, model.config.seq_len);
-  const rows = model.config.num_puzzle_identifiers;
-  if (identifier >= rows) throw new UsageError(`--identifier ${identifier}: the model has ${rows} puzzle row${rows > 1 ? 's' : ''} (identifiers 0-${rows - 1})`);
-  const puzzle = await readPuzzle(task, o.puzzle, o['puzzle-file'], testIndex);
-  codec.parse(puzzle); // a bad puzzle is reported before any work
-  const solver = createSolver({ model, task });
+  const puzzle = await readPuzzle(task, o.puzzle, o['puzzle-file'], o.id);
+  if (task !== 'arc') getTask(task, model.config.seq_len).parse(puzzle); // a bad puzzle is reported before any work
+  const solver = await createSolver({ model, task });
   const c = model.config;
   const started = performance.now();
   const steps: { step: number; confidence: number; solution: unknown }[] = [];
   const log = (line: string) => !o.json && console.log(line);
 
   log(`model   ${model.source.name} (${model.source.format}) · ${task} · D ${c.hidden_size} · T ${c.H_cycles} · n ${c.L_cycles} · ${countParameters(c).toLocaleString('en')} parameters · ${o.backend} backend`);
-  log(`puzzle\n${render(task, codec.format(codec.parse(puzzle)))}`);
+  if (task !== 'arc') log(`puzzle\n${render(task, getTask(task, c.seq_len).format(getTask(task, c.seq_len).parse(puzzle)))}`);
   let result: Solution;
   try {
-    result = await solver.solve(puzzle, {
+    result = await solver.solve(puzzle as Puzzle<TaskName>, {
       maxSteps,
       halt,
       tries,
       seed,
-      identifiers: [identifier],
-      onStep: (s) => {
+      // ARC's answer is a vote at the end: no steps to show
+      onStep: task === 'arc' ? undefined : (s) => {
         steps.push({ step: s.step, confidence: s.confidence, solution: s.solution });
         const changed = steps.length > 1 ? diffCount(steps[steps.length - 2]!.solution, s.solution) : 0;
         const note = steps.length === 1 ? '' : changed === null ? '  answer changed size' : `  ${changed} cells changed`;

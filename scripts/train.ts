@@ -9,19 +9,21 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import * as tf from '@tensorflow/tfjs-core';
-import { createTrm, PRESETS, validateConfig, type TrmConfig } from '../model/index.js';
+import { createTrm } from '../model/core.js';
+import { PRESETS, validateConfig, type TrmConfig } from '../model/index.js';
 import { countParameters } from '../model/cost.js';
 import { evaluate } from '../model/evaluate.js';
 import { initWeights } from '../model/train/init.js';
 import { TASK_RECIPES, validateHyper } from '../model/train/hyper.js';
 import { createTrainer, type StepMetrics } from '../model/train/trainer.js';
 import { weightTensors } from '../model/weights.js';
-import { initBestBackend, loadModelFromPath, readConfigFile, registerGradients } from '../model/runtime/node.js';
+import { initBestBackend, registerGradients } from '../model/runtime/node-backend.js';
+import { loadModelFromPath, readConfigFile } from '../model/runtime/node-files.js';
 import type { LoadedModel } from '../model/load.js';
 import type { LoadedPackage } from '../model/pack/read.js';
 import { workerReplicas } from '../model/runtime/node-replicas.js';
 import { answerChecker, openEvalSet, openTrainingData } from './lib/data-spec.js';
-import { appendMetrics, checkNewRunDir, createRunDir, currentData, exists, loadCheckpoint, readRunSpec, saveCheckpoint, truncateMetrics, withDataPhase, writeRunSpec, type RunSpec } from './lib/run-dir.js';
+import { appendMetrics, checkNewRunDir, createRunDir, currentData, exists, loadSnapshot, readRunSpec, saveSnapshot, truncateMetrics, withDataPhase, writeRunSpec, type RunSpec } from './lib/run-dir.js';
 import { decimal, integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --out <run dir> [options]
@@ -130,7 +132,7 @@ async function main(): Promise<number> {
   const backend = await initBestBackend();
   const init = o.init ? await loadModelFromPath(o.init) : undefined;
   let spec = o.resume ? await readRunSpec(o.out) : await newRunSpec(o, init);
-  const checkpoint = o.resume ? await loadCheckpoint(o.out) : undefined;
+  const checkpoint = o.resume ? await loadSnapshot(o.out) : undefined;
   if (checkpoint && o.data) spec = withDataPhase(spec, o.data, checkpoint.state.step);
   const phase = currentData(spec);
   const { source, shape } = await openTrainingData(phase.data, phase.seed);
@@ -222,7 +224,7 @@ async function main(): Promise<number> {
         bar.start(total, m.step, { exps: '-', loss: '-', exact: '-', halt: '-' });
       }
       if (Date.now() - lastCheckpoint > checkpointMs) {
-        await saveCheckpoint(o.out, trainer);
+        await saveSnapshot(o.out, trainer);
         lastCheckpoint = Date.now();
         undoNewRun = undefined;
       }
@@ -233,7 +235,7 @@ async function main(): Promise<number> {
     throw e;
   }
   bar.stop();
-  await saveCheckpoint(o.out, trainer);
+  await saveSnapshot(o.out, trainer);
   const why = interrupted ? 'interrupted' : trainer.step >= total ? 'done' : 'time or step limit reached';
   console.log(`${why} at step ${trainer.step}/${total} after ${((Date.now() - started) / 60000).toFixed(1)} min; checkpoint and EMA weights saved in ${o.out}`);
   console.log(`next: npm run train -- --out ${o.out} --resume · npm run eval -- --model ${o.out} --data <spec> · npm run plot -- --run ${o.out}`);

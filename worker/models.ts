@@ -1,31 +1,23 @@
 /**
- * The models this worker serves: the catalog (model/weights/catalog.json, bundled) and, per isolate,
- * each package loaded once from the static-assets binding through `tf.io.http`, dequantized, and
- * kept with its solver. Concurrent first requests share one load.
+ * The models this worker serves: the core's catalog (model/catalog.ts) and, per isolate, each
+ * package loaded once from the static-assets binding (through `createSolver`, on the SIMD wasm
+ * backend), dequantized, and kept with its solver. Concurrent first requests share one load.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import catalogJson from '../model/weights/catalog.json' with { type: 'json' };
+import simdModule from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm';
+import { MODELS, type ShippedModel } from '../model/catalog.js';
 import { countParameters } from '../model/cost.js';
-import { loadPackage, type LoadedPackage } from '../model/pack/read.js';
 import { metadataSchema, type PackageMetadata } from '../model/pack/format.js';
-import { createSolver, type Solver } from '../model/solver.js';
+import { createSolver } from '../model/runtime/workerd.js';
+import type { Solver } from '../model/solver.js';
 import type { TaskName } from '../model/tasks/codec.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
 
-export interface CatalogEntry {
-  id: string;
-  task: TaskName;
-  /** Folder of the package under the assets directory. */
-  path: string;
-  default?: boolean;
-}
-
-export const CATALOG = catalogJson as CatalogEntry[];
+export type CatalogEntry = ShippedModel;
+export const CATALOG: readonly CatalogEntry[] = MODELS;
 
 export interface ServedModel {
   entry: CatalogEntry;
-  pkg: LoadedPackage;
   solver: Solver;
 }
 
@@ -51,9 +43,8 @@ export function serveModel(env: Env, entry: CatalogEntry): Promise<ServedModel> 
   let pending = loaded.get(entry.id);
   if (!pending) {
     pending = (async () => {
-      const url = `${ASSET_ORIGIN}/${entry.path}/model.json`;
-      const pkg = await loadPackage(tf.io.http(url, { fetchFunc: assetFetch(env) }), entry.id);
-      return { entry, pkg, solver: createSolver({ model: pkg, task: entry.task }) };
+      const solver = await createSolver({ model: `${ASSET_ORIGIN}/${entry.path}/model.json`, task: entry.task, wasm: simdModule, fetch: assetFetch(env) });
+      return { entry, solver };
     })();
     pending.catch(() => loaded.delete(entry.id)); // a failed load is retried by the next request
     loaded.set(entry.id, pending);

@@ -31,3 +31,5 @@ export async function readCheckpoint(src: ByteSource): Promise<Checkpoint> {
 
 export { bytesSource, type ByteSource } from './byte-source.js';
 export type { DType, TensorEntry } from './dtype.js';
+export { loadCheckpoint, taskHints, type LoadCheckpointOptions } from '../load.js';
+export { inferConfig, loadOfficialWeights, officialShapes, officialKey } from '../weights.js';

@@ -11,6 +11,10 @@ import type { ReplicaInput, ReplicaOutput } from '../train/replica.js';
 import { namedWeights } from '../weights.js';
 import type { WorkerInit, WorkerRequest } from './train-worker.js';
 
+// Run from the sources (tsx, tests) the worker is TypeScript; from the built package, JavaScript.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(`./train-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
+
 /** Slots per worker: as equal as possible, larger shards first. */
 export function shardSizes(batch: number, workers: number): number[] {
   if (workers < 1 || workers > batch) throw new RangeError(`cannot split a batch of ${batch} over ${workers} workers`);
@@ -58,7 +62,7 @@ export function workerReplicas(workers: number): ReplicaFactory {
           slots,
           values: Object.fromEntries([...initial].map(([name, data]) => [name, { shape: named.get(name)!.shape, data }])),
         };
-        const worker = new Worker(new URL('./train-worker.ts', import.meta.url), { workerData: init, execArgv: ['--import', 'tsx'] });
+        const worker = new Worker(WORKER_URL, { workerData: init, execArgv: FROM_SOURCE ? ['--import', 'tsx'] : [] });
         const ch = channel(worker);
         await new Promise<void>((resolve, reject) => {
           worker.once('message', (m: { type: string; message?: string }) => (m.type === 'ready' ? resolve() : reject(new Error(`training worker failed to start: ${m.message}`))));

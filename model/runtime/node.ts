@@ -1,204 +1,60 @@
 /**
- * The Node edge: TF.js backend set-up and file access. The core never imports this file.
+ * trm-edge for Node (`trm-edge/node`, and `trm-edge` under Node): the root API, with a
+ * `createSolver` that also reads models from disk and picks the best backend.
+ *
+ *   import { createSolver } from 'trm-edge';
+ *   const solver = await createSolver({ model: 'sudoku' });
+ *   const { solution, verified } = await solver.solve('53..7....6..195...');
  */
-import { open, readFile, readdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
-import { checkRange, type ByteSource } from '../checkpoint/byte-source.js';
-import { BackendError, CheckpointError, ConfigError } from '../errors.js';
-import type { TrmConfig } from '../config.js';
-import { loadCheckpoint, type LoadCheckpointOptions, type LoadedModel } from '../load.js';
-import { loadPackage, type LoadedPackage } from '../pack/read.js';
-import { containerHandler } from '../pack/container.js';
+import { shippedModel, shippedModelUrl, type ShippedTask } from '../catalog.js';
+import { loadPackageUrl, openSolver, unknownModel, type CreateSolverOptions, type ModelLoader, type ModelSource } from '../front-door.js';
+import { BackendError } from '../errors.js';
+import { loadPackage } from '../pack/read.js';
+import type { Solver } from '../solver.js';
+import type { TaskName } from '../tasks/codec.js';
+import { initBackend, initBestBackend, type BackendName } from './node-backend.js';
+import { loadModelFromPath, packageDirHandler } from './node-files.js';
 
-export type BackendName = 'wasm' | 'cpu';
+export * from '../index.js';
+export { initBackend, registerGradients, type BackendName } from './node-backend.js';
+export { workerReplicas } from './node-replicas.js';
+
+export interface NodeSolverOptions<T extends TaskName = TaskName> extends Omit<CreateSolverOptions<T>, 'backend'> {
+  /**
+   * 'auto' (default): the current backend if one was set, else TF.js's native bindings when
+   * installed (tfjs-node-gpu, tfjs-node), else wasm (SIMD), else cpu. Or one of them by name.
+   */
+  backend?: 'auto' | 'tensorflow' | BackendName;
+  /** A JSON/YAML config (or an official run's all_config.yaml) for an official checkpoint. */
+  config?: string;
+}
+
+const isUrl = (s: string) => /^(https?|file):\/\//.test(s);
+
+const loadNode: ModelLoader = async (source, options) => {
+  const shipped = typeof source === 'string' ? shippedModel(source) : undefined;
+  if (shipped) return loadPackage(packageDirHandler(fileURLToPath(shippedModelUrl(shipped))), shipped.id);
+  const text = String(source);
+  if (text.startsWith('http://') || text.startsWith('https://')) return loadPackageUrl(source, options);
+  const path = isUrl(text) ? fileURLToPath(text) : text;
+  if (!existsSync(path) && /^[\w-]+$/.test(path)) throw unknownModel(path, ', and no file or folder of that name');
+  const { task, config } = options as NodeSolverOptions;
+  return loadModelFromPath(path, { ...(task ? { task } : {}), ...(config ? { configPath: config } : {}) });
+};
 
 /**
- * The best backend this machine has: TF.js's native bindings when the user installed them
- * (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`: optional, not dependencies, and
- * untested here because their installers download libtensorflow), else wasm (SIMD), else cpu.
- * Returns the backend name in use.
+ * A solver for a model, ready to `solve`. `model`: a shipped model's name ('sudoku', 'maze'), a
+ * package folder or `.trm` file, an official checkpoint (`step_N`, `.safetensors`, a run folder),
+ * a package URL, or a model already loaded.
  */
-export async function initBestBackend(): Promise<string> {
-  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    try {
-      await import(/* @vite-ignore */ pkg as string);
-      if (await tf.setBackend('tensorflow')) return 'tensorflow';
-    } catch {
-      // not installed, or its native library failed to load: try the next one
-    }
-  }
-  for (const name of ['wasm', 'cpu'] as const) {
-    try {
-      await initBackend(name);
-      return name;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new BackendError('no TF.js backend could be initialised (tried tensorflow, wasm, cpu)');
-}
-
-/**
- * Selects and initialises a backend: 'wasm' (XNNPACK, SIMD, single thread: the fast path) or
- * 'cpu' (pure JS; a slow reference). Call once before creating tensors.
- */
-export async function initBackend(name: BackendName = 'wasm'): Promise<void> {
-  if (tf.getBackend() === name) return;
-  // The emscripten glue adds process listeners that rethrow any uncaught error (printing
-  // minified glue source, and killing tslab kernels): remove the ones it adds.
-  const events = ['uncaughtException', 'unhandledRejection'];
-  const listeners = (e: string) => process.listeners(e as 'uncaughtException') as ((...a: unknown[]) => void)[];
-  const before = events.map((e) => new Set(listeners(e)));
-  let ok = false;
-  try {
-    ok = await tf.setBackend(name);
-    await tf.ready();
-  } catch (e) {
-    throw new BackendError(`TF.js backend '${name}' failed to initialise: ${(e as Error).message}`);
-  } finally {
-    events.forEach((e, i) => {
-      for (const l of listeners(e)) if (!before[i]!.has(l)) process.removeListener(e, l);
-    });
-  }
-  if (!ok) throw new BackendError(`TF.js backend '${name}' is not available`);
-}
-
-/**
- * Registers TF.js's gradient functions, which training needs. tfjs-core's own registration module
- * is ESM that Node cannot load (directory imports), so the Node bundle of @tensorflow/tfjs, which
- * registers them in the shared global registry, is imported for that side effect.
- */
-export async function registerGradients(): Promise<void> {
-  await import('@tensorflow/tfjs');
-}
-
-/** A ByteSource over a file, read on demand (a 2 GB ARC checkpoint is never loaded whole). */
-export async function fileSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
-  const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new CheckpointError(`${path}: cannot open (${e.code ?? e.message})`);
-  });
-  const { size } = await handle.stat();
-  return {
-    name: path,
-    size,
-    async read(offset, length) {
-      checkRange(path, size, offset, length);
-      const buffer = new Uint8Array(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, offset);
-      if (bytesRead !== length) throw new CheckpointError(`${path}: short read at ${offset} (${bytesRead} of ${length} bytes)`);
-      return buffer;
-    },
-    close: () => handle.close(),
-  };
-}
-
-/**
- * Reads a config file (JSON or YAML): a TRM config, an official run's all_config.yaml (its
- * `arch` section), or a parity fixture's config.json (its `model_config`). Returns the fields.
- */
-export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let doc: unknown;
-  try {
-    doc = parseYaml(await readFile(path, 'utf8')); // YAML 1.2 is a superset of JSON
-  } catch (e) {
-    throw new ConfigError(`${path}: not valid JSON or YAML (${(e as Error).message.split('\n')[0]!.replace(/:$/, '')})`); // a YAML error goes on with a code frame
-  }
-  if (!doc || typeof doc !== 'object') throw new ConfigError(`${path}: expected a mapping of config fields`);
-  const d = doc as Record<string, unknown>;
-  const section = (d.model_config ?? d.arch ?? d) as Record<string, unknown>;
-  return section;
-}
-
-/**
- * Resolves a model path: a checkpoint file (`step_N`, `*.safetensors`) or an official run folder,
- * whose newest `step_N` is taken, with the run's `all_config.yaml` (beside it) as config hints.
- */
-export async function resolveCheckpoint(path: string): Promise<{ checkpoint: string; runConfig?: string }> {
-  const info = await stat(path).catch(() => {
-    throw new CheckpointError(`${path}: no such file or folder`);
-  });
-  let checkpoint = path;
-  if (info.isDirectory()) {
-    const steps = (await readdir(path))
-      .map((f) => ({ f, n: /^step_(\d+)(\.safetensors)?$/.exec(f)?.[1] }))
-      .filter((s) => s.n !== undefined)
-      .sort((a, b) => Number(b.n) - Number(a.n));
-    if (!steps.length) throw new CheckpointError(`${path}: folder has no step_N checkpoint`);
-    checkpoint = join(path, steps[0]!.f);
-  }
-  const runConfig = join(dirname(checkpoint), 'all_config.yaml');
-  const hasRunConfig = await stat(runConfig).then(() => true, () => false);
-  return hasRunConfig ? { checkpoint, runConfig } : { checkpoint };
-}
-
-/**
- * Loads an official checkpoint from disk. `configPath` (JSON/YAML) or a run's all_config.yaml
- * gives hints; a full config (with vocab_size and seq_len) must match the file exactly.
- */
-export async function loadCheckpointFile(path: string, options: Omit<LoadCheckpointOptions, 'hints'> & { configPath?: string } = {}): Promise<LoadedModel> {
-  const { checkpoint, runConfig } = await resolveCheckpoint(path);
-  const configPath = options.configPath ?? runConfig;
-  const fields = configPath ? await readConfigFile(configPath) : undefined;
-  const source = await fileSource(checkpoint);
-  try {
-    const complete = fields && 'vocab_size' in fields && 'seq_len' in fields;
-    return await loadCheckpoint(source, {
-      ...(options.task ? { task: options.task } : {}),
-      ...(complete ? { config: fields } : fields ? { hints: pickHints(fields) } : {}),
-      ...(options.config !== undefined ? { config: options.config } : {}),
-    });
-  } finally {
-    await source.close();
-  }
-}
-
-/** Official arch sections carry bookkeeping keys; keep only config fields as hints. */
-function pickHints(fields: Record<string, unknown>): Partial<TrmConfig> {
-  const { name: _n, loss: _l, H_layers: _h, forward_dtype: _f, no_ACT_continue: _a, batch_size: _b, causal: _c, ...rest } = fields;
-  return rest as Partial<TrmConfig>;
-}
-
-/** A TF.js IOHandler over a package folder (model.json + shards), like tfjs-node's file handler. */
-export function packageDirHandler(dir: string): tf.io.IOHandler {
-  return {
-    async load() {
-      const text = await readFile(join(dir, 'model.json'), 'utf8').catch(() => {
-        throw new CheckpointError(`${dir}: no model.json`);
-      });
-      let modelJson: tf.io.ModelJSON;
-      try {
-        modelJson = JSON.parse(text);
-      } catch (e) {
-        throw new CheckpointError(`${dir}/model.json: not JSON (${(e as Error).message})`);
-      }
-      return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-        const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p)).catch(() => {
-          throw new CheckpointError(`${dir}: shard ${p} is missing`);
-        })));
-        const all = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
-        buffers.reduce((at, b) => (all.set(b, at), at + b.length), 0);
-        return [manifest.flatMap((g) => g.weights), all.buffer as ArrayBuffer];
-      });
-    },
-  };
-}
-
-/**
- * Loads any model from disk: a package folder (model.json), a single-file package (.trm), a
- * training run folder, or an official checkpoint (step_N, .safetensors). `configPath` applies to
- * checkpoints only: a package carries its config, so one given with it is refused, not ignored.
- */
-export async function loadModelFromPath(path: string, options: Omit<LoadCheckpointOptions, 'hints'> & { configPath?: string } = {}): Promise<LoadedModel | LoadedPackage> {
-  const info = await stat(path).catch(() => {
-    throw new CheckpointError(`${path}: no such file or folder`);
-  });
-  const packaged = info.isDirectory() ? await stat(join(path, 'model.json')).then(() => true, () => false) : info.isFile() && path.endsWith('.trm');
-  if (packaged && options.configPath) throw new ConfigError(`--config: ${path} is a package, which carries its own config`);
-  if (packaged && info.isDirectory()) return loadPackage(packageDirHandler(path), path);
-  if (packaged) return loadPackage(containerHandler(new Uint8Array(await readFile(path)), path), path);
-  return loadCheckpointFile(path, options);
+export async function createSolver<const M extends ModelSource, T extends TaskName = ShippedTask<M>>(options: NodeSolverOptions<T> & { model: M }): Promise<Solver<T>> {
+  const backend = options?.backend ?? 'auto';
+  if (backend === 'tensorflow') {
+    if ((await initBestBackend()) !== 'tensorflow') throw new BackendError("backend 'tensorflow' needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node installed");
+  } else if (backend !== 'auto') await initBackend(backend);
+  else if (!tf.engine().backendName) await initBestBackend();
+  return openSolver(options, loadNode);
 }

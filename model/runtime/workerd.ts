@@ -7,10 +7,33 @@
  * Both patches are undone after init. From compat date 2026-08-15 workerd defines
  * process.versions.node, which sends emscripten down its Node path ("__dirname is not defined"),
  * so it is hidden during init. (shared docs: edge-notes.md §3)
+ *
+ * This is `trm-edge` under workerd (and `trm-edge/workerd`): the root API, with a `createSolver`
+ * that takes the SIMD binary and reads packages over HTTP (a static-assets binding's fetch):
+ *
+ *   import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm';
+ *   const solver = await createSolver({ model: 'https://assets.local/sudoku/', wasm: simd, fetch: env.ASSETS.fetch.bind(env.ASSETS) });
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { ShippedTask } from '../catalog.js';
 import { BackendError } from '../errors.js';
+import { loadPackageUrl, openSolver, type CreateSolverOptions, type ModelSource } from '../front-door.js';
+import type { Solver } from '../solver.js';
+import type { TaskName } from '../tasks/codec.js';
+
+export * from '../index.js';
+
+export interface WorkerdSolverOptions<T extends TaskName = TaskName> extends Omit<CreateSolverOptions<T>, 'backend'> {
+  /** tfjs-backend-wasm's SIMD binary, imported as a precompiled module (workerd cannot compile wasm bytes). */
+  wasm: WebAssembly.Module;
+}
+
+/** A solver for a package URL (or a loaded model), on the SIMD wasm backend. */
+export async function createSolver<const M extends ModelSource, T extends TaskName = ShippedTask<M>>(options: WorkerdSolverOptions<T> & { model: M }): Promise<Solver<T>> {
+  await initWorkerdBackend(options.wasm);
+  return openSolver(options, loadPackageUrl);
+}
 
 const SENTINEL_URL = 'workerd-precompiled:tfjs-backend-wasm-simd.wasm';
 const SENTINEL = new ArrayBuffer(8);

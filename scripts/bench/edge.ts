@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createSolver, type TaskName } from '../../model/index.js';
+import { createSolver, type Puzzle, type TaskName } from '../../model/index.js';
 import { flopsPerStep } from '../../model/cost.js';
-import { loadModelFromPath } from '../../model/runtime/node.js';
+import { loadModelFromPath } from '../../model/runtime/node-files.js';
 import { stats, type Stats } from './measure.js';
 
 export interface EdgeRow {
@@ -35,7 +35,7 @@ async function startWranglerDev(root: string, port: number): Promise<{ stop: () 
   return { stop: () => process.kill(-child.pid!, 'SIGTERM') };
 }
 
-export async function benchEdge(root: string, puzzles: Record<'sudoku' | 'maze', unknown[]>, port = 8799): Promise<EdgeReport> {
+export async function benchEdge(root: string, puzzles: { sudoku: Puzzle<'sudoku'>[]; maze: Puzzle<'maze'>[] }, port = 8799): Promise<EdgeReport> {
   const server = await startWranglerDev(root, port);
   const url = `http://127.0.0.1:${port}/v1/solve`;
   const call = async (task: string, puzzle: unknown, halt: string) => {
@@ -51,7 +51,7 @@ export async function benchEdge(root: string, puzzles: Record<'sudoku' | 'maze',
     for (const task of ['sudoku', 'maze'] as const) {
       const model = await loadModelFromPath(join(root, 'model/weights', task));
       const flopStep = flopsPerStep(model.config);
-      const solver = createSolver({ model, task });
+      const solver = await createSolver({ model, task });
       for (const halt of ['q', 'never'] as const) {
         await call(task, puzzles[task][0], halt); // warm this model in the isolate
         const results = [];

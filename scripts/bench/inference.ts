@@ -4,7 +4,8 @@
  * batch 1 and 8, with achieved GFLOP/s from the FLOP counts of spec §9.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createTrm, runSteps, type TrmConfig, type TrmWeights } from '../../model/index.js';
+import { createTrm, runSteps, type TrmWeights } from '../../model/core.js';
+import type { TrmConfig } from '../../model/index.js';
 import { flopsPerApplication, flopsPerStep } from '../../model/cost.js';
 import { gflops, memory, time, type Stats } from './measure.js';
 

@@ -25,7 +25,8 @@ import { mixSources } from '../../model/data/mixture.js';
 import { officialSource, parseOfficialSplit, splitExamples, SPLIT_FILES, type OfficialSplit } from '../../model/data/official-dataset.js';
 import { buildArcDataset, type ArcDataset, type ArcSubset, type ArcTask } from '../../model/data/arc-dataset.js';
 import { parseSudoku, sudokuCodec } from '../../model/tasks/sudoku.js';
-import { taskSymmetries, tokenChecker, TrmError, type TaskName } from '../../model/index.js';
+import { taskSymmetries, tokenChecker } from '../../model/tasks/index.js';
+import { TrmError, type TaskName } from '../../model/index.js';
 
 export interface DataShape {
   task: TaskName | 'other';

@@ -192,8 +192,8 @@ export async function truncateMetrics(dir: string, step: number): Promise<void> 
   await writeAtomic(join(dir, 'metrics.jsonl'), kept.map((m) => JSON.stringify(m) + '\n').join(''));
 }
 
-/** Saves the resumable checkpoint and the EMA weights of the current step. */
-export async function saveCheckpoint(dir: string, trainer: Trainer): Promise<void> {
+/** Saves the trainer snapshot (resumable state) and the EMA weights of the current step. */
+export async function saveSnapshot(dir: string, trainer: Trainer): Promise<void> {
   const snap = await trainer.snapshot();
   await writeAtomic(join(dir, 'checkpoint.safetensors'), writeSafetensors(snap.tensors, { state: JSON.stringify(snap.state) }));
 
@@ -209,7 +209,7 @@ export async function saveCheckpoint(dir: string, trainer: Trainer): Promise<voi
   await Promise.all(steps.slice(KEEP_WEIGHTS).map((n) => rm(join(dir, `step_${n}.safetensors`))));
 }
 
-export async function loadCheckpoint(dir: string): Promise<TrainerSnapshot> {
+export async function loadSnapshot(dir: string): Promise<TrainerSnapshot> {
   const path = join(dir, 'checkpoint.safetensors');
   if (!(await exists(path))) throw new TrmError('no_checkpoint', `${dir}: no checkpoint.safetensors to resume from`);
   const src = bytesSource(new Uint8Array(await readFile(path)), path);

@@ -5,8 +5,9 @@
  * bug). Without recorded carries, later steps are compared by argmax agreement and halting.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createTrm, readCheckpoint, runSteps, type Carry, type Trm } from '../../model/index.js';
-import { fileSource, loadCheckpointFile } from '../../model/runtime/node.js';
+import { createTrm, runSteps, type Carry, type Trm } from '../../model/core.js';
+import { readCheckpoint } from '../../model/checkpoint/index.js';
+import { fileSource, loadCheckpointFile } from '../../model/runtime/node-files.js';
 import type { Fixture, FixtureTensor } from './fixture.js';
 
 /** Tolerances (max|ours − ref| / max|ref|), each with its reason. */

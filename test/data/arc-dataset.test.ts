@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildArcDataset, type ArcSubset, type ArcTask } from '../../model/data/arc-dataset.js';
 import { createArcVoter } from '../../model/arc-voting.js';
-import { cropArcCanvas, parseArcName, toRows } from '../../model/index.js';
+import { cropArcCanvas, parseArcName, toRows } from '../../model/tasks/index.js';
 import { DATA } from '../helpers/paths.js';
 
 function subset(name: string): ArcSubset {

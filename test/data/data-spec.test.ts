@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMazeCodec, shortestDistance } from '../../model/index.js';
+import { createMazeCodec, shortestDistance } from '../../model/tasks/index.js';
 import { openEvalSet, openTrainingData, readSudokuFolder } from '../../scripts/lib/data-spec.js';
 import { DATA, SHARED } from '../helpers/paths.js';
 

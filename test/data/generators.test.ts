@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createRng, isMazeSolution, isSudokuSolution, createGrid, shortestDistance, solveMaze, gridEquals, TrmError } from '../../model/index.js';
+import { createRng } from '../../model/core.js';
+import { isMazeSolution, isSudokuSolution, createGrid, shortestDistance, solveMaze, gridEquals } from '../../model/tasks/index.js';
+import { TrmError } from '../../model/index.js';
 import { generateSudoku, MAX_SUDOKU_CANDIDATES } from '../../model/data/sudoku-generator.js';
 import { solveSudoku } from '../../model/data/sudoku-solver.js';
 import { defaultMinPath, generateMaze, mazeGeneratorSource, mazeLayoutBudget } from '../../model/data/maze-generator.js';

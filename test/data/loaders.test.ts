@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatSudoku, isMazeSolution, isSudokuSolution, parseSudoku, sudokuCodec, createMazeCodec, TrmError } from '../../model/index.js';
+import { formatSudoku, isMazeSolution, isSudokuSolution, parseSudoku, sudokuCodec, createMazeCodec } from '../../model/tasks/index.js';
+import { TrmError } from '../../model/index.js';
 import { officialSource, splitExamples } from '../../model/data/official-dataset.js';
 import { parseNpy } from '../../model/data/npy.js';
 import { solveSudoku } from '../../model/data/sudoku-solver.js';

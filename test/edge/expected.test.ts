@@ -5,8 +5,9 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSolver, formatMaze } from '../../model/index.js';
-import { loadModelFromPath } from '../../model/runtime/node.js';
+import { createSolver } from '../../model/index.js';
+import { formatMaze } from '../../model/tasks/index.js';
+import { loadModelFromPath } from '../../model/runtime/node-files.js';
 import { openEvalSet } from '../../scripts/lib/data-spec.js';
 import { useWasmBackend } from '../helpers/backend.js';
 import { dataLines, ROOT } from '../helpers/paths.js';
@@ -24,7 +25,7 @@ describe('answers of the shipped packages in Node (the reference for the worker)
     const out: Record<string, unknown[]> = {};
     for (const [task, puzzles] of [['sudoku', CASES.sudoku], ['maze', mazes]] as const) {
       const model = await loadModelFromPath(join(ROOT, 'model/weights', task));
-      const solver = createSolver({ model, task });
+      const solver = await createSolver({ model, task });
       out[task] = [];
       for (const puzzle of puzzles) {
         for (const [halt, tries] of [['never', 1], ['q', 1], ['verified', 8]] as const) {

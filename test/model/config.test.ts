@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PRESETS, swigluWidth, validateConfig, ConfigError, totalLength } from '../../model/index.js';
+import { PRESETS, validateConfig, ConfigError } from '../../model/index.js';
+import { swigluWidth, totalLength } from '../../model/core.js';
 import { countParameters, flopsPerApplication, flopsPerStep } from '../../model/cost.js';
 import { officialShapes } from '../../model/weights.js';
 import { FIXTURES } from '../helpers/paths.js';

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, createSolver, createTrm, DisposedError, recurse, runSteps, TrmError, type Trm } from '../../model/index.js';
-import { loadCheckpointFile } from '../../model/runtime/node.js';
+import { ConfigError, createSolver, DisposedError, TrmError } from '../../model/index.js';
+import { createTrm, recurse, runSteps, type Trm } from '../../model/core.js';
+import { loadCheckpointFile } from '../../model/runtime/node-files.js';
 import { useWasmBackend } from '../helpers/backend.js';
 import { FIXTURES } from '../helpers/paths.js';
 
@@ -96,7 +97,7 @@ describe('the inference loop', () => {
 
 describe('the solver', () => {
   it('solves, decodes and verifies; repeated solves leave tf.memory() unchanged', async () => {
-    const solver = createSolver({ model: await loadCheckpointFile(join(DIR, 'step_0'), { config }), task: 'sudoku' });
+    const solver = await createSolver({ model: await loadCheckpointFile(join(DIR, 'step_0'), { config }), task: 'sudoku' });
     const first = await solver.solve(puzzles[0]);
     expect(first.steps).toBe(4);
     expect(typeof first.solution).toBe('string');
@@ -117,7 +118,7 @@ describe('the solver', () => {
   });
 
   it('reports each step of each puzzle through onStep', async () => {
-    const solver = createSolver({ model: await loadCheckpointFile(join(DIR, 'step_0'), { config }), task: 'sudoku' });
+    const solver = await createSolver({ model: await loadCheckpointFile(join(DIR, 'step_0'), { config }), task: 'sudoku' });
     const seen: [number, number, boolean][] = [];
     await solver.solveBatch(puzzles, { halt: 'q', onStep: (s) => seen.push([s.step, s.index, s.stop]) });
     expect(seen).toEqual([[1, 0, true], [1, 1, false], [1, 2, false], [2, 1, true], [2, 2, false], [3, 2, true]]);
@@ -126,9 +127,9 @@ describe('the solver', () => {
 
   it('refuses a task the model does not fit, and bad puzzles with the codec message', async () => {
     const model = await loadCheckpointFile(join(DIR, 'step_0'), { config });
-    expect(() => createSolver({ model, task: 'maze' })).toThrow(ConfigError);
-    expect(() => createSolver({ model, task: 'maze' })).toThrow(/does not fit task maze/);
-    const solver = createSolver({ model, task: 'sudoku' });
+    await expect(createSolver({ model, task: 'maze' })).rejects.toThrow(ConfigError);
+    await expect(createSolver({ model, task: 'maze' })).rejects.toThrow(/does not fit task maze/);
+    const solver = await createSolver({ model, task: 'sudoku' });
     await expect(solver.solve('123')).rejects.toThrow(/sudoku: expected 81 cells, got 3/);
     solver.dispose();
   });

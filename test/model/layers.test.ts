@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { attend, embeddingLookup, fastMatMul } from '../../model/layers.js';
-import { initBackend, registerGradients } from '../../model/runtime/node.js';
+import { initBackend, registerGradients } from '../../model/runtime/node-backend.js';
 import { maxRelError } from '../../scripts/parity/run.js';
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { logStablemax, stablemax, stablemaxCrossEntropy } from '../../model/index.js';
+import { logStablemax, stablemax, stablemaxCrossEntropy } from '../../model/core.js';
 import { maxRelError } from '../../scripts/parity/run.js';
 import { useWasmBackend } from '../helpers/backend.js';
 import { FIXTURES } from '../helpers/paths.js';

@@ -6,11 +6,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  createRng, seedFor, createSolver, createTrm, parseSudoku, recurse, recurseTries, runSteps, sudokuSymmetries, tokenChecker, TrmError,
-  mazeSymmetries, type Trm, type TryOptions, type TrySample,
-} from '../../model/index.js';
-import { loadModelFromPath } from '../../model/runtime/node.js';
+import { createRng, seedFor, createTrm, recurse, recurseTries, runSteps, type Trm, type TryOptions, type TrySample } from '../../model/core.js';
+import { createSolver, TrmError } from '../../model/index.js';
+import { parseSudoku, sudokuSymmetries, tokenChecker, mazeSymmetries } from '../../model/tasks/index.js';
+import { loadModelFromPath } from '../../model/runtime/node-files.js';
 import { useWasmBackend } from '../helpers/backend.js';
 import { dataLines, ROOT } from '../helpers/paths.js';
 
@@ -120,7 +119,7 @@ describe('test-time tries', () => {
   });
 
   it('solver.solve takes tries and reports the copy and the compute, with flat tf.memory()', async () => {
-    const solver = createSolver({ model: await loadModelFromPath(join(ROOT, 'model/weights/sudoku')), task: 'sudoku' });
+    const solver = await createSolver({ model: await loadModelFromPath(join(ROOT, 'model/weights/sudoku')), task: 'sudoku' });
     const r = await solver.solve(HARD[1]!, { halt: 'verified', tries: 4 });
     expect(r.work).toBeGreaterThanOrEqual(r.steps);
     expect(r.copy).toBeGreaterThanOrEqual(0);

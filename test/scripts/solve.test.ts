@@ -50,14 +50,14 @@ describe('npm run solve', () => {
     expect(err).toMatch(message);
   });
 
-  it('refuses, before printing anything, a --config beside a package and an identifier the model has no row for', async () => {
+  it('refuses, before printing anything, a --config beside a package and a task the package does not solve', async () => {
     const pkg = join(ROOT, 'model/weights/sudoku');
     const config = await solve('--model', pkg, '--config', CONFIG, '--puzzle', PUZZLE);
     expect([config.code, config.out]).toEqual([2, '']);
     expect(config.err).toMatch(/--config: .*sudoku is a package, which carries its own config/);
-    const row = await solve('--model', pkg, '--identifier', '99', '--puzzle', PUZZLE);
-    expect([row.code, row.out]).toEqual([2, '']);
-    expect(row.err).toMatch(/--identifier 99: the model has 1 puzzle row \(identifiers 0-0\)/);
+    const task = await solve('--model', pkg, '--task', 'arc', '--id', 'x', '--puzzle', '{"train": [], "test": [{"input": [[1]]}]}');
+    expect([task.code, task.out]).toEqual([2, '']);
+    expect(task.err).toMatch(/--task arc but .*sudoku is a sudoku model/);
   });
 
   it('exits 2 for a missing model and for a model that does not fit the task', async () => {

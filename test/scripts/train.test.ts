@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTrainingData } from '../../scripts/lib/data-spec.js';
-import { loadCheckpoint } from '../../scripts/lib/run-dir.js';
+import { loadSnapshot } from '../../scripts/lib/run-dir.js';
 import { cli } from '../helpers/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'trm-train-'));
@@ -90,7 +90,7 @@ describe('npm run train', () => {
     const resumed = await cli('train', '--out', split, '--resume', '--max-steps', '60', '--workers', '1');
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.out).toMatch(/resumed at step 30/);
-    const [a, b] = [await loadCheckpoint(straight), await loadCheckpoint(split)];
+    const [a, b] = [await loadSnapshot(straight), await loadSnapshot(split)];
     expect(b.state).toEqual(a.state);
     for (const [name, t] of a.tensors) expect(Buffer.from(b.tensors.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer)), name).toBe(true);
     const strip = (m: Record<string, unknown>) => ({ ...m, time: undefined, ms: undefined });
@@ -109,12 +109,12 @@ describe('npm run train', () => {
     // The phase recorded, killed before its first checkpoint (here: no step run), then resumed twice.
     expect((await cli('train', '--out', parts, '--resume', '--workers', '1', '--data', harder, '--max-steps', '30')).code).toBe(0);
     // Its stream starts fresh from its own seed, not where the first data's stream stopped.
-    expect((await loadCheckpoint(parts)).state.source).toEqual((await openTrainingData(harder, 31)).source.state());
+    expect((await loadSnapshot(parts)).state.source).toEqual((await openTrainingData(harder, 31)).source.state());
     for (const steps of ['45', '60']) {
       const step = await cli('train', '--out', parts, '--resume', '--workers', '1', '--max-steps', steps);
       expect(step.code, step.err).toBe(0);
     }
-    const [a, b] = [await loadCheckpoint(once), await loadCheckpoint(parts)];
+    const [a, b] = [await loadSnapshot(once), await loadSnapshot(parts)];
     expect(b.state).toEqual(a.state);
     for (const [name, t] of a.tensors) expect(Buffer.from(b.tensors.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer)), name).toBe(true);
     const givens = (tokens: number[]) => tokens.slice(0, 81).filter((t) => t > 1).length; // token 1 = blank

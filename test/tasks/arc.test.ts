@@ -2,10 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
-  applyArcAugmentation, arcAugmentedName, arcCodec, ARC_SIZE, createRng, cropArcCanvas, encodeArcGrid, EOS, gridEquals, InvalidPuzzleError,
-  invertArcAugmentation, isWellFormedCanvas, parseArcGrid, parseArcName, randomArcAugmentation, randomArcOffset, toRows,
-} from '../../model/index.js';
+import { applyArcAugmentation, arcAugmentedName, arcCodec, ARC_SIZE, cropArcCanvas, encodeArcGrid, gridEquals, invertArcAugmentation, isWellFormedCanvas, parseArcGrid, parseArcName, randomArcAugmentation, randomArcOffset, toRows, EOS } from '../../model/tasks/index.js';
+import { createRng } from '../../model/core.js';
+import { InvalidPuzzleError } from '../../model/index.js';
 import { DATA } from '../helpers/paths.js';
 
 interface Task { train: { input: number[][]; output: number[][] }[]; test: { input: number[][]; output: number[][] }[] }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createGrid, dihedral, DIHEDRAL_INVERSE, gridEquals, toRows, type DihedralId } from '../../model/index.js';
+import { createGrid, dihedral, DIHEDRAL_INVERSE, gridEquals, toRows, type DihedralId } from '../../model/tasks/index.js';
 
 const A = createGrid(2, 3, Uint8Array.of(1, 2, 3, 4, 5, 6)); // [[1,2,3],[4,5,6]]
 

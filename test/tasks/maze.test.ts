@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  createGrid, dihedral, DIHEDRAL_INVERSE, formatMaze, gridEquals, InvalidPuzzleError, isMazeSolution, mazeCodec, parseMaze,
-  shortestDistance, solveMaze, tokenChecker, MAZE_CHARSET, PATH, OPEN, type DihedralId, type MazeGrid,
-} from '../../model/index.js';
+import { createGrid, dihedral, DIHEDRAL_INVERSE, formatMaze, gridEquals, isMazeSolution, mazeCodec, parseMaze, shortestDistance, solveMaze, tokenChecker, MAZE_CHARSET, PATH, OPEN, type DihedralId, type MazeGrid } from '../../model/tasks/index.js';
+import { InvalidPuzzleError } from '../../model/index.js';
 import { parseNpy } from '../../model/data/npy.js';
 import { DATA, dataLines } from '../helpers/paths.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applySudokuShuffle, createGrid, createRng, parseSudoku, randomSudokuShuffle } from '../../model/index.js';
+import { applySudokuShuffle, createGrid, parseSudoku, randomSudokuShuffle } from '../../model/tasks/index.js';
+import { createRng } from '../../model/core.js';
 import { findSudokuShuffle, sudokuInvariant } from '../../model/tasks/sudoku-equivalence.js';
 import { dataLines } from '../helpers/paths.js';
 

@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  applySudokuShuffle, createRng, formatSudoku, gridEquals, invertSudokuShuffle, InvalidPuzzleError, isSudokuSolution,
-  parseSudoku, randomSudokuShuffle, sudokuCodec, tokenChecker,
-} from '../../model/index.js';
+import { applySudokuShuffle, formatSudoku, gridEquals, invertSudokuShuffle, isSudokuSolution, parseSudoku, randomSudokuShuffle, sudokuCodec, tokenChecker } from '../../model/tasks/index.js';
+import { createRng } from '../../model/core.js';
+import { InvalidPuzzleError } from '../../model/index.js';
 import { parseNpy } from '../../model/data/npy.js';
 import { DATA, dataLines, SHARED } from '../helpers/paths.js';
 

@@ -1,6 +1,7 @@
 /** The task symmetries behind test-time tries: exact inverses that map puzzles to puzzles and answers to answers. */
 import { describe, expect, it } from 'vitest';
-import { createRng, isMazeSolution, isSudokuSolution, mazeSymmetries, parseSudoku, sudokuSymmetries, taskSymmetries, createGrid } from '../../model/index.js';
+import { createRng } from '../../model/core.js';
+import { isMazeSolution, isSudokuSolution, mazeSymmetries, parseSudoku, sudokuSymmetries, taskSymmetries, createGrid } from '../../model/tasks/index.js';
 import { generateMaze } from '../../model/data/maze-generator.js';
 import { dataLines } from '../helpers/paths.js';
 

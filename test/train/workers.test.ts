@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../model/index.js';
-import { registerGradients } from '../../model/runtime/node.js';
+import { registerGradients } from '../../model/runtime/node-backend.js';
 import { shardSizes, workerReplicas } from '../../model/runtime/node-replicas.js';
 import { initWeights } from '../../model/train/init.js';
 import { validateHyper } from '../../model/train/hyper.js';

@@ -10,13 +10,12 @@
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import simdModule from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm';
 import { flopsPerStep } from '../../model/cost.js';
 import { InvalidPuzzleError, TrmError } from '../../model/errors.js';
-import { initWorkerdBackend } from '../../model/runtime/workerd.js';
-import { arcRows, solveArc } from '../../model/arc-solver.js';
+import { arcRows } from '../../model/arc-solver.js';
 import { getTask } from '../../model/tasks/index.js';
-import type { SolveStep } from '../../model/solver.js';
+import type { TaskName } from '../../model/tasks/codec.js';
+import type { Puzzle, Solver, SolveStep } from '../../model/solver.js';
 import type { SearchHalt } from '../../model/tries.js';
 import { limitsOf, type Env } from '../env.js';
 import { ApiError, validationError } from '../errors.js';
@@ -62,9 +61,8 @@ async function prepare(env: Env, req: SolveRequestBody): Promise<Prepared> {
     throw new ApiError(400, 'max_steps_too_large', `options.maxSteps: ${maxSteps} exceeds this server's limit of ${limits.maxSteps}`, ['options', 'maxSteps']);
   }
   const entry = resolveModel(req.task, model);
-  await initWorkerdBackend(simdModule);
   const served = await serveModel(env, entry);
-  const config = served.pkg.config;
+  const config = served.solver.model.config;
   // ARC was refused above; Sudoku and Maze allow as many copies as the task has forms.
   const { maxTries } = served.solver;
   if (tries > maxTries) {
@@ -72,7 +70,7 @@ async function prepare(env: Env, req: SolveRequestBody): Promise<Prepared> {
   }
   const steps = Math.min(maxSteps ?? config.halt_max_steps, limits.maxSteps);
   // ARC runs every test input once per augmented version the model knows for the task; Sudoku and Maze once per try.
-  const forwards = req.task === 'arc' ? req.puzzle.test.length * arcRows(served.pkg, req.puzzle.id).length : tries;
+  const forwards = req.task === 'arc' ? req.puzzle.test.length * arcRows(served.solver.model, req.puzzle.id).length : tries;
   const gflop = (forwards * steps * flopsPerStep(config)) / 1e9;
   if (gflop > limits.maxGflop) throw new ApiError(422, 'compute_limit', `this request needs up to ${gflop.toFixed(0)} GFLOP; the limit is ${limits.maxGflop}`, ['options', 'maxSteps']);
   try {
@@ -92,18 +90,17 @@ export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (re
     const p = await prepare(c.env, req);
     if (req.task === 'arc') {
       const t0 = Date.now();
-      const answer = await solveArc(p.served.pkg, req.puzzle.id, { train: req.puzzle.train ?? [], test: req.puzzle.test }, { maxSteps: p.maxSteps, halt: p.halt as 'q' | 'never' }); // prepare() refused 'verified' for ARC
-      const first = answer.attempts.map((a) => a.attempt_1);
+      const answer = await (p.served.solver as Solver<'arc'>).solve(req.puzzle, { maxSteps: p.maxSteps, halt: p.halt }); // prepare() refused 'verified' for ARC
       return c.json(
         {
           task: req.task,
           model: p.served.entry.id,
-          solution: first,
+          solution: answer.solution,
           attempts: answer.attempts,
           verified: answer.verified,
           steps: answer.steps,
-          halted: true,
-          confidence: Math.min(...answer.attempts.map((a) => a.confidence)),
+          halted: answer.halted,
+          confidence: answer.confidence,
           timing: { totalMs: Date.now() - p.started, solveMs: Date.now() - t0 },
         },
         200,
@@ -111,7 +108,7 @@ export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (re
     }
     const trajectory: ReturnType<typeof stepView>[] = [];
     const t0 = Date.now();
-    const result = await p.served.solver.solve(p.puzzle, {
+    const result = await p.served.solver.solve(p.puzzle as Puzzle<TaskName>, {
       maxSteps: p.maxSteps,
       halt: p.halt,
       tries: p.tries,
@@ -145,7 +142,7 @@ export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (re
       let writes = Promise.resolve();
       const t0 = Date.now();
       try {
-        const result = await p.served.solver.solve(p.puzzle, {
+        const result = await p.served.solver.solve(p.puzzle as Puzzle<TaskName>, {
           maxSteps: p.maxSteps,
           halt: p.halt,
           tries: p.tries,
