@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MODELS, shippedModel, shippedModelUrl, type ShippedTask } from './catalog.js';
-import { BackendError, ConfigError, TrmError } from './errors.js';
+import { setBackend } from './backend.js';
+import { ConfigError, TrmError } from './errors.js';
 import type { LoadedModel } from './load.js';
 import { loadPackage, type LoadedPackage } from './pack/read.js';
 import { solverFor, type Solver } from './solver.js';
@@ -38,7 +39,7 @@ export const unknownModel = (name: string, hint = ''): TrmError =>
   new TrmError('unknown_model', `unknown model ${JSON.stringify(name)}: not a shipped model (${MODELS.map((m) => m.id).join(', ')})${hint}`, ['model']);
 
 /** A package's model.json URL from a URL, a folder URL, or a shipped model's name. */
-export function packageUrl(source: string | URL): string {
+function packageUrl(source: string | URL): string {
   const shipped = typeof source === 'string' ? shippedModel(source) : undefined;
   if (shipped) return new URL('model.json', shippedModelUrl(shipped)).href;
   const url = String(source);
@@ -59,19 +60,6 @@ function impliedTask(model: LoadedModel): TaskName | undefined {
     return codec.seqLen === model.config.seq_len && codec.vocabSize === model.config.vocab_size;
   });
   return fits.length === 1 ? fits[0] : undefined;
-}
-
-/** Sets the backend a caller asked for, or waits for the current one. */
-export async function useBackend(name: string | undefined): Promise<void> {
-  if (name === undefined) return void (await tf.ready());
-  let ok = false;
-  try {
-    ok = await tf.setBackend(name);
-    await tf.ready();
-  } catch (e) {
-    throw new BackendError(`TF.js backend '${name}' failed to initialise: ${(e as Error).message}`);
-  }
-  if (!ok) throw new BackendError(`TF.js backend '${name}' is not available (registered: ${Object.keys(tf.engine().registryFactory).join(', ')})`);
 }
 
 /** The front door shared by every runtime: load (unless loaded), settle the task, build the solver. */
@@ -103,6 +91,6 @@ export async function openSolver<T extends TaskName>(options: CreateSolverOption
  *   const { solution, verified } = await solver.solve('53..7....6..195...');
  */
 export async function createSolver<const M extends ModelSource, T extends TaskName = ShippedTask<M>>(options: CreateSolverOptions<T> & { model: M }): Promise<Solver<T>> {
-  await useBackend(options.backend);
+  await (options.backend === undefined ? tf.ready() : setBackend(options.backend));
   return openSolver(options, loadPackageUrl);
 }

@@ -42,12 +42,6 @@ export const embeddingLookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveF
   };
 }) as (table: tf.Tensor2D, ids: tf.Tensor1D) => tf.Tensor2D;
 
-/** The identity, with no gradient (TF.js has no stop-gradient op). */
-export const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const x = args[0] as tf.Tensor;
-  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.zerosLike(dy as tf.Tensor) };
-}) as <T extends tf.Tensor>(x: T) => T;
-
 /** Weightless RMSNorm over the last axis: v / sqrt(mean(v²) + eps). */
 export function rmsNorm<T extends tf.Tensor>(v: T, eps: number): T {
   return tf.mul(v, tf.rsqrt(tf.add(tf.mean(tf.square(v), -1, true), eps)));
@@ -85,7 +79,7 @@ export function ropeTables(length: number, headDim: number, theta: number): Rope
   const cos = new Float32Array(length * headDim);
   const sin = new Float32Array(length * headDim);
   for (let k = 0; k < half; k++) {
-    const invFreq = f(1 / f(Math.pow(theta, f(f(2 * k) / headDim))));
+    const invFreq = f(1 / f(theta ** f(f(2 * k) / headDim)));
     for (let p = 0; p < length; p++) {
       const angle = f(p * invFreq);
       const [c, s] = [Math.cos(angle), Math.sin(angle)];

@@ -99,7 +99,8 @@ export function createTrm(config: TrmConfig, weights: TrmWeights): Trm {
         const padded = tf.pad(rows, [[0, 0], [0, P * D - config.puzzle_emb_ndim]]);
         e = tf.concat([tf.reshape(padded, [B, P, D]) as tf.Tensor3D, e], 1);
       }
-      if (weights.embedPos) e = tf.mul(tf.add(e, weights.embedPos), 0.707106781); // official 1/√2 constant
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: the official code's literal, not Math.SQRT1_2 (parity)
+      if (weights.embedPos) e = tf.mul(tf.add(e, weights.embedPos), 0.707106781);
       return tf.mul(e, embedScale);
     });
   }

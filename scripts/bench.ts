@@ -229,7 +229,7 @@ function markdown(r: { machine: Record<string, unknown>; command: string; ceilin
     '|---|---|---|---|---|---|---|---|',
     ...r.edge.rows.map((x) => `| ${x.task} | ${x.halt} | ${x.requests} | ${f(x.latencyMs.median, 0)} | ${f(x.latencyMs.p95, 0)} | ${f(x.meanSteps)} | ${f(x.workerdGflops)} | ${f(x.nodeGflops)} |`),
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 runCli('bench', USAGE, main);

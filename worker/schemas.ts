@@ -76,7 +76,7 @@ export const SolveResponse = z
   })
   .openapi('SolveResponse');
 
-export const ErrorBody = z
+const ErrorBody = z
   .object({
     error: z.object({
       code: z.string().openapi({ example: 'invalid_puzzle' }),

@@ -9,7 +9,7 @@
 import { CheckpointError } from '../errors.js';
 
 /** A callable the pickle may name: it receives REDUCE's argument tuple. */
-export type GlobalBuilder = (args: unknown[]) => unknown;
+type GlobalBuilder = (args: unknown[]) => unknown;
 
 /** What GLOBAL pushes: the allowed entry under its dotted name. */
 export interface GlobalRef {

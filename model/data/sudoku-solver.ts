@@ -9,18 +9,16 @@ const ALL = 0x3fe; // bits 1..9
 const UNITS: number[][] = [];
 const PEERS: number[][] = [];
 const UNITS_OF: number[][][] = [];
-{
-  for (let i = 0; i < 9; i++) {
-    UNITS.push(Array.from({ length: 9 }, (_, j) => i * 9 + j));
-    UNITS.push(Array.from({ length: 9 }, (_, j) => j * 9 + i));
-    UNITS.push(Array.from({ length: 9 }, (_, j) => (Math.floor(i / 3) * 3 + Math.floor(j / 3)) * 9 + (i % 3) * 3 + (j % 3)));
-  }
-  for (let c = 0; c < 81; c++) {
-    const peers = new Set<number>();
-    for (const u of UNITS) if (u.includes(c)) for (const p of u) if (p !== c) peers.add(p);
-    PEERS.push([...peers]);
-    UNITS_OF.push(UNITS.filter((u) => u.includes(c)));
-  }
+for (let i = 0; i < 9; i++) {
+  UNITS.push(Array.from({ length: 9 }, (_, j) => i * 9 + j));
+  UNITS.push(Array.from({ length: 9 }, (_, j) => j * 9 + i));
+  UNITS.push(Array.from({ length: 9 }, (_, j) => (Math.floor(i / 3) * 3 + Math.floor(j / 3)) * 9 + (i % 3) * 3 + (j % 3)));
+}
+for (let c = 0; c < 81; c++) {
+  const peers = new Set<number>();
+  for (const u of UNITS) if (u.includes(c)) for (const p of u) if (p !== c) peers.add(p);
+  PEERS.push([...peers]);
+  UNITS_OF.push(UNITS.filter((u) => u.includes(c)));
 }
 
 const popcount = (m: number) => {

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { setBackend } from '../backend.js';
 import { BackendError } from '../errors.js';
 
 export type BackendName = 'wasm' | 'cpu';
@@ -45,18 +46,13 @@ export async function initBackend(name: BackendName = 'wasm'): Promise<void> {
   const events = ['uncaughtException', 'unhandledRejection'];
   const listeners = (e: string) => process.listeners(e as 'uncaughtException') as ((...a: unknown[]) => void)[];
   const before = events.map((e) => new Set(listeners(e)));
-  let ok = false;
   try {
-    ok = await tf.setBackend(name);
-    await tf.ready();
-  } catch (e) {
-    throw new BackendError(`TF.js backend '${name}' failed to initialise: ${(e as Error).message}`);
+    await setBackend(name);
   } finally {
     events.forEach((e, i) => {
       for (const l of listeners(e)) if (!before[i]!.has(l)) process.removeListener(e, l);
     });
   }
-  if (!ok) throw new BackendError(`TF.js backend '${name}' is not available`);
 }
 
 /**

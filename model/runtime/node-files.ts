@@ -54,7 +54,7 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
  * Resolves a model path: a checkpoint file (`step_N`, `*.safetensors`) or an official run folder,
  * whose newest `step_N` is taken, with the run's `all_config.yaml` (beside it) as config hints.
  */
-export async function resolveCheckpoint(path: string): Promise<{ checkpoint: string; runConfig?: string }> {
+async function resolveCheckpoint(path: string): Promise<{ checkpoint: string; runConfig?: string }> {
   const info = await stat(path).catch(() => {
     throw new CheckpointError(`${path}: no such file or folder`);
   });

@@ -5,7 +5,7 @@
  * all replicas hold identical parameters.
  */
 import { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ReplicaFactory, ReplicaSet } from '../train/trainer.js';
 import type { ReplicaInput, ReplicaOutput } from '../train/replica.js';
 import { namedWeights } from '../weights.js';

@@ -10,7 +10,7 @@ import { flopsPerStep } from '../../model/cost.js';
 import { loadModelFromPath } from '../../model/runtime/node-files.js';
 import { stats, type Stats } from './measure.js';
 
-export interface EdgeRow {
+interface EdgeRow {
   task: TaskName;
   halt: 'q' | 'never';
   requests: number;

@@ -65,6 +65,7 @@ export function fileProblem(e: unknown): string | undefined {
   return `${path}: ${code === 'EEXIST' && syscall === 'mkdir' ? 'is a file, not a folder' : FS_PROBLEMS[code]} (${syscall})`;
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a CLI's main returns its exit code, or nothing for 0
 export function runCli(name: string, usage: string, main: () => Promise<number | void>): void {
   main().then(
     (code) => process.exit(code ?? 0),

@@ -141,7 +141,7 @@ const arcTasks = z.record(z.string(), z.object({ train: z.array(z.object({ input
 const arcSolutions = z.record(z.string(), z.array(arcGrid));
 
 /** Builds ARC from Kaggle-format challenge/solution files (spec §6.4); test outputs missing → [[0]] as the official builder. */
-export async function buildArcFromSpec(spec: string, prefix: string, opts: Record<string, string>): Promise<ArcDataset> {
+async function buildArcFromSpec(spec: string, prefix: string, opts: Record<string, string>): Promise<ArcDataset> {
   const subsets = (opts.subsets ?? '').split(',').filter(Boolean);
   if (!subsets.length || !opts.test) throw specError(spec, 'arc needs subsets=<a,b,...> and test=<subset>');
   const loaded: ArcSubset[] = [];

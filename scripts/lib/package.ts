@@ -47,7 +47,7 @@ export async function savePackage(out: string, o: SaveOptions): Promise<number> 
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   for (const s of packed.shards) await writeFile(join(tmp, s.path), s.data);
-  await writeFile(join(tmp, 'model.json'), JSON.stringify(packed.modelJson, null, 1) + '\n');
+  await writeFile(join(tmp, 'model.json'), `${JSON.stringify(packed.modelJson, null, 1)}\n`);
   const meta = metadataSchema.parse(packed.modelJson.userDefinedMetadata.trmEdge);
   if (o.trainingSvg) await writeFile(join(tmp, TRAINING_SVG), await o.trainingSvg());
   await writeFile(join(tmp, 'README.md'), modelCard(meta, bytes, o.title, o.trainingSvg ? TRAINING_SVG : undefined));
@@ -77,7 +77,7 @@ export async function recardPackage(dir: string, { modelJson, meta }: PackageFol
 
   const bytes = meta.shards.reduce((n, s) => n + s.bytes, 0);
   const figure = (await exists(join(dir, TRAINING_SVG))) ? TRAINING_SVG : undefined;
-  await writeAtomic(join(dir, 'model.json'), JSON.stringify(modelJson, null, 1) + '\n');
+  await writeAtomic(join(dir, 'model.json'), `${JSON.stringify(modelJson, null, 1)}\n`);
   await writeAtomic(join(dir, 'README.md'), modelCard(meta, bytes, title, figure));
   return evaluations.length;
 }
@@ -94,7 +94,7 @@ export interface PackageFolder {
 
 /** Reads a package folder; a missing or damaged model.json is an invalid_package error naming it. */
 export async function readPackageFolder(dir: string): Promise<PackageFolder> {
-  let modelJson;
+  let modelJson: PackageFolder['modelJson'];
   try {
     modelJson = JSON.parse(await readPackageFile(dir, 'model.json'));
   } catch (e) {

@@ -117,7 +117,7 @@ export async function createRunDir(dir: string, spec: RunSpec): Promise<() => Pr
 }
 
 export async function writeRunSpec(dir: string, spec: RunSpec): Promise<void> {
-  await writeAtomic(join(dir, 'run.json'), JSON.stringify(spec, null, 2) + '\n');
+  await writeAtomic(join(dir, 'run.json'), `${JSON.stringify(spec, null, 2)}\n`);
   await writeAtomic(join(dir, 'all_config.yaml'), toYaml({ arch: spec.model, training: spec.training, data: describeData(spec), ...(spec.init ? { init: spec.init } : {}) }));
 }
 
@@ -157,7 +157,7 @@ export async function readRunSpec(dir: string): Promise<RunSpec> {
 }
 
 export async function appendMetrics(dir: string, record: object): Promise<void> {
-  await appendFile(join(dir, 'metrics.jsonl'), JSON.stringify(record) + '\n');
+  await appendFile(join(dir, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
 }
 
 export interface MetricLine {
@@ -189,7 +189,7 @@ export async function readMetrics(dir: string): Promise<MetricLine[]> {
  */
 export async function truncateMetrics(dir: string, step: number): Promise<void> {
   const kept = (await readMetrics(dir)).filter((m) => m.step <= step);
-  await writeAtomic(join(dir, 'metrics.jsonl'), kept.map((m) => JSON.stringify(m) + '\n').join(''));
+  await writeAtomic(join(dir, 'metrics.jsonl'), kept.map((m) => `${JSON.stringify(m)}\n`).join(''));
 }
 
 /** Saves the trainer snapshot (resumable state) and the EMA weights of the current step. */

@@ -9,7 +9,7 @@ import type { TrmConfig } from '../../model/config.js';
 import { openTrainingData } from './data-spec.js';
 import { dataPhases, readMetrics, readRunSpec, type DataPhase } from './run-dir.js';
 
-export interface TrainedPhase extends DataPhase {
+interface TrainedPhase extends DataPhase {
   /** The phase's last optimizer step. */
   end: number;
   /** Examples its stream gave: global_batch_size × its steps. */

@@ -6,7 +6,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export interface FixtureStep {
+interface FixtureStep {
   step: number;
   logits: number[][][]; // [B, S, V]
   q_halt_logits: number[];

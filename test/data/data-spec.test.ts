@@ -114,7 +114,7 @@ describe('broken official and ARC files', () => {
   });
 
   const arc = (name: string, challenges: string, solutions?: string) => {
-    const dir = folder(name, { [`x_a_challenges.json`]: challenges, ...(solutions === undefined ? {} : { [`x_a_solutions.json`]: solutions }) });
+    const dir = folder(name, { 'x_a_challenges.json': challenges, ...(solutions === undefined ? {} : { 'x_a_solutions.json': solutions }) });
     return openEvalSet(`arc:${join(dir, 'x')}:subsets=a:test=a:aug=0`);
   };
 

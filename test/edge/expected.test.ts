@@ -36,6 +36,6 @@ describe('answers of the shipped packages in Node (the reference for the worker)
       }
       solver.dispose();
     }
-    await expect(JSON.stringify(out, null, 1) + '\n').toMatchFileSnapshot('../worker/expected.json');
+    await expect(`${JSON.stringify(out, null, 1)}\n`).toMatchFileSnapshot('../worker/expected.json');
   });
 });

@@ -16,8 +16,14 @@ export function countSolutions(grid: Uint8Array, limit = 2): number {
   let found = 0;
   const walk = (c: number): void => {
     if (found >= limit) return;
-    if (c === 81) return void found++;
-    if (g[c]) return walk(c + 1);
+    if (c === 81) {
+      found++;
+      return;
+    }
+    if (g[c]) {
+      walk(c + 1);
+      return;
+    }
     for (let d = 1; d <= 9; d++) {
       if (!ok(c, d)) continue;
       g[c] = d;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { createSolver as createCoreSolver } from '../../model/index.js';
 import { createSolver, MODELS, TrmError, type Solver } from '../../model/runtime/node.js';
 import { loadPackage, packContainer, packModel } from '../../model/pack/index.js';
 import { packageDirHandler } from '../../model/runtime/node-files.js';
@@ -88,5 +89,13 @@ describe('createSolver: one front door for every kind of model', () => {
       expect([(error as TrmError).code, (error as TrmError).message]).toEqual([code, expect.stringMatching(message)]);
     }
     expect(tf.memory().numTensors).toBe(before); // a refused model's weights are freed
+  });
+
+  it("the core's front door (pages, workers) refuses a backend that is not registered and a bare name that is not a model", async () => {
+    const backend = await createCoreSolver({ model: 'sudoku', backend: 'nope' }).catch((e: TrmError) => e);
+    expect([backend.code, backend.message]).toEqual(['backend_unavailable', expect.stringMatching(/TF\.js backend 'nope' is not registered \(registered: .*wasm/)]);
+    const name = await createCoreSolver({ model: 'chess' }).catch((e: TrmError) => e);
+    expect([name.code, name.message]).toEqual(['unknown_model', 'unknown model "chess": not a shipped model (sudoku, maze) and not a URL']);
+    expect(tf.getBackend()).toBe('wasm'); // the refusal left the backend as it was
   });
 });

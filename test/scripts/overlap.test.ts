@@ -21,7 +21,7 @@ async function runDir(): Promise<string> {
     phases: [{ step: 2, data: `sudoku:${EXTREME}`, seed: 9 }], init: { from: 'model/weights/sudoku', provenance: 'an earlier run' },
   };
   await writeFile(join(dir, 'run.json'), JSON.stringify(spec));
-  await writeFile(join(dir, 'metrics.jsonl'), [1, 2, 3].map((step) => JSON.stringify({ type: 'train', step, time: '' })).join('\n') + '\n');
+  await writeFile(join(dir, 'metrics.jsonl'), `${[1, 2, 3].map((step) => JSON.stringify({ type: 'train', step, time: '' })).join('\n')}\n`);
   return dir;
 }
 

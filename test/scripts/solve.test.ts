@@ -14,7 +14,7 @@ describe('npm run solve', () => {
     const { code, out } = await solve('--model', MODEL, '--config', CONFIG, '--task', 'sudoku', '--puzzle', PUZZLE);
     expect(code).toBe(0);
     expect(out).toMatch(/model .*step_0 \(torch-zip\) · sudoku · D 64 · T 2 · n 3 · 397,826 parameters · wasm backend/);
-    expect(out).toMatch(/step  4\/4  confidence \d\.\d{3}  \d+ cells changed/);
+    expect(out).toMatch(/step {2}4\/4 {2}confidence \d\.\d{3} {2}\d+ cells changed/);
     expect(out).toMatch(/halted at step 4 \(halt_max_steps\) · confidence σ\(q_halt\) = \d\.\d{3} · verified: no/);
     expect(out.match(/ ------\+-------\+------/g)).toHaveLength(4); // puzzle and solution grids
   });
@@ -42,7 +42,7 @@ describe('npm run solve', () => {
     [['--task', 'sudoku', '--puzzle', PUZZLE, '--tries', '0'], /--tries must be an integer ≥ 1/],
     [['--task', 'sudoku', '--puzzle', PUZZLE, '--max-steps', '0'], /--max-steps must be an integer ≥ 1/],
     [['--task', 'chess', '--puzzle', PUZZLE], /unknown task "chess": must be one of sudoku, maze, arc/],
-    [['--task', 'sudoku', '--puzzle', '55' + '.'.repeat(79)], /sudoku: the givens conflict: digit 5 appears twice in row 1/],
+    [['--task', 'sudoku', '--puzzle', `55${'.'.repeat(79)}`], /sudoku: the givens conflict: digit 5 appears twice in row 1/],
     [['--task', 'sudoku'], /give exactly one of --puzzle and --puzzle-file/],
   ])('exits 2 with the reason for bad input %#', async (args, message) => {
     const { code, err } = await solve('--model', MODEL, ...args);
@@ -64,7 +64,7 @@ describe('npm run solve', () => {
     const missing = await solve('--model', 'no/such/step_1', '--task', 'sudoku', '--puzzle', PUZZLE);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no\/such\/step_1: no such file or folder/);
-    const maze = ['S' + ' '.repeat(29), ...Array(28).fill(' '.repeat(30)), ' '.repeat(29) + 'G'].join('|');
+    const maze = [`S${' '.repeat(29)}`, ...Array(28).fill(' '.repeat(30)), `${' '.repeat(29)}G`].join('|');
     const misfit = await solve('--model', MODEL, '--task', 'maze', '--puzzle', maze);
     expect(misfit.code).toBe(2);
     expect(misfit.err).toMatch(/vocab_size is 6 but the checkpoint's shapes say 11/);

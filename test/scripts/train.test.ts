@@ -86,7 +86,7 @@ describe('npm run train', () => {
     expect((await cli('train', ...common, '--out', straight, '--max-steps', '60')).code).toBe(0);
     expect((await cli('train', ...common, '--out', split, '--max-steps', '30')).code).toBe(0);
     // As if killed after logging step 31 but before its checkpoint: the resume must not log it twice.
-    appendFileSync(join(split, 'metrics.jsonl'), JSON.stringify({ type: 'train', step: 31, lmLoss: 9 }) + '\n');
+    appendFileSync(join(split, 'metrics.jsonl'), `${JSON.stringify({ type: 'train', step: 31, lmLoss: 9 })}\n`);
     const resumed = await cli('train', '--out', split, '--resume', '--max-steps', '60', '--workers', '1');
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.out).toMatch(/resumed at step 30/);

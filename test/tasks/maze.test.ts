@@ -106,12 +106,12 @@ describe('Maze input errors', () => {
 
   it('accepts rows, newline-separated text and one 900-character string alike', () => {
     const a = parseMaze(rows);
-    expect(gridEquals(a, parseMaze(rows.join('\n') + '\n'))).toBe(true);
+    expect(gridEquals(a, parseMaze(`${rows.join('\n')}\n`))).toBe(true);
     expect(gridEquals(a, parseMaze(maze))).toBe(true);
   });
 
   it('a maze whose goal is walled off has no solution', () => {
-    const walled: MazeGrid = parseMaze(['S#' + ' '.repeat(28), '##' + ' '.repeat(28), ...Array.from({ length: 27 }, () => ' '.repeat(30)), ' '.repeat(29) + 'G']);
+    const walled: MazeGrid = parseMaze([`S#${' '.repeat(28)}`, `##${' '.repeat(28)}`, ...Array.from({ length: 27 }, () => ' '.repeat(30)), `${' '.repeat(29)}G`]);
     expect(solveMaze(walled)).toBeNull();
     expect(isMazeSolution(walled, walled)).toBe(false);
   });

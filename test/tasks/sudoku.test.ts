@@ -107,9 +107,9 @@ describe('Sudoku codec', () => {
 
   it.each([
     ['1'.repeat(80), /expected 81 cells, got 80/],
-    ['x' + '.'.repeat(80), /invalid character 'x' at row 1, col 1/],
-    ['11' + '.'.repeat(79), /digit 1 appears twice in row 1 \(row 1, col 1 and row 1, col 2\)/],
-    ['5' + '.'.repeat(8) + '5' + '.'.repeat(71), /digit 5 appears twice in col 1/],
+    [`x${'.'.repeat(80)}`, /invalid character 'x' at row 1, col 1/],
+    [`11${'.'.repeat(79)}`, /digit 1 appears twice in row 1 \(row 1, col 1 and row 1, col 2\)/],
+    [`5${'.'.repeat(8)}5${'.'.repeat(71)}`, /digit 5 appears twice in col 1/],
     [[[1, 2]], /expected 9 rows, got 1/],
     [Array.from({ length: 9 }, (_, r) => Array.from({ length: 9 }, (_, c) => (r === 2 && c === 3 ? 12 : 0))), /invalid value 12 at row 3, col 4/],
     [42, /must be an 81-character string or a 9×9 array/],

@@ -58,8 +58,8 @@ describe('POST /v1/solve in workerd', () => {
     ['bad Sudoku character', () => post('/v1/solve', { task: 'sudoku', puzzle: 'x'.repeat(81) }), 422, 'invalid_puzzle'],
     ['digit out of range', () => post('/v1/solve', { task: 'sudoku', puzzle: Array.from({ length: 9 }, () => Array(9).fill(10)) }), 400, 'invalid_request'],
     ['wrong maze size', () => post('/v1/solve', { task: 'maze', puzzle: ['S G'] }), 422, 'invalid_puzzle'],
-    ['bad maze character', () => post('/v1/solve', { task: 'maze', puzzle: ['S' + 'x'.repeat(8) + 'G', ...Array(9).fill(' '.repeat(10))] }), 422, 'invalid_puzzle'],
-    ['two starts', () => post('/v1/solve', { task: 'maze', puzzle: ['S' + ' '.repeat(8) + 'G', 'S' + ' '.repeat(9), ...Array(8).fill(' '.repeat(10))] }), 422, 'invalid_puzzle'],
+    ['bad maze character', () => post('/v1/solve', { task: 'maze', puzzle: [`S${'x'.repeat(8)}G`, ...Array(9).fill(' '.repeat(10))] }), 422, 'invalid_puzzle'],
+    ['two starts', () => post('/v1/solve', { task: 'maze', puzzle: [`S${' '.repeat(8)}G`, `S${' '.repeat(9)}`, ...Array(8).fill(' '.repeat(10))] }), 422, 'invalid_puzzle'],
     ['ARC grid over 30×30', () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: Array(31).fill([1]) }] } }), 400, 'invalid_request'],
     ['ARC without a model', () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: [[1]] }] } }), 422, 'no_model'],
     ['tries on ARC', () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: [[1]] }] }, options: { tries: 2 } }), 400, 'not_supported'],
@@ -79,14 +79,14 @@ describe('POST /v1/solve in workerd', () => {
   });
 
   it('refuses more maze tries than the maze has symmetries, naming options.tries', async () => {
-    const { status, body } = await solve({ task: 'maze', puzzle: ['S' + ' '.repeat(8) + 'G', ...Array(9).fill(' '.repeat(10))], options: { tries: 9 } });
+    const { status, body } = await solve({ task: 'maze', puzzle: [`S${' '.repeat(8)}G`, ...Array(9).fill(' '.repeat(10))], options: { tries: 9 } });
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code: 'too_many_tries', path: ['options', 'tries'] });
     expect(body.error.message).toMatch(/9 is more than this maze model has copies for \(1 \+ 7 symmetries\)/);
   });
 
   it('names where the puzzle is wrong', async () => {
-    const { body } = await solve({ task: 'maze', puzzle: ['S' + ' '.repeat(8) + 'G', ' '.repeat(4) + 'S' + ' '.repeat(5), ...Array(8).fill(' '.repeat(10))] });
+    const { body } = await solve({ task: 'maze', puzzle: [`S${' '.repeat(8)}G`, `${' '.repeat(4)}S${' '.repeat(5)}`, ...Array(8).fill(' '.repeat(10))] });
     expect(body.error.message).toMatch(/maze: second 'S' at row 2, col 5/);
     expect(body.error.path).toEqual(['puzzle', 1, 4]);
   });
