@@ -56,6 +56,11 @@ export function parseArcTaskInput(input: unknown): ArcTaskInput {
   const o = input as Partial<ArcTaskInput> | null;
   if (!o || typeof o !== 'object' || typeof o.id !== 'string') throw new InvalidPuzzleError('arc: a puzzle is {id, train?, test} with the task id as a string', ['id']);
   if (!Array.isArray(o.test) || !o.test.length) throw new InvalidPuzzleError('arc: test must be a non-empty array of {input, output?}', ['test']);
+  if (o.train !== undefined && !Array.isArray(o.train)) throw new InvalidPuzzleError('arc: train must be an array of {input, output}', ['train']);
+  (o.train ?? []).forEach((pair, i) => {
+    parseArcGrid(pair?.input, ['puzzle', 'train', i, 'input']);
+    parseArcGrid(pair?.output, ['puzzle', 'train', i, 'output']);
+  });
   o.test.forEach((pair, i) => {
     parseArcGrid(pair?.input, ['puzzle', 'test', i, 'input']);
     if (pair.output !== undefined) parseArcGrid(pair.output, ['puzzle', 'test', i, 'output']);

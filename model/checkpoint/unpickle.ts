@@ -40,6 +40,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
     throw error(message);
   };
   const need = (n: number) => {
+    if (n < 0) fail(`negative length ${n}`); // a signed length (BINSTRING) must not move the reader backwards
     if (pos + n > bytes.length) fail(`truncated pickle (needs ${n} more bytes, ${bytes.length - pos} left)`);
   };
   const u8 = () => (need(1), bytes[pos++]!);
@@ -48,14 +49,22 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
   const i32 = () => (need(4), (pos += 4), dv.getInt32(pos - 4, true));
   const u64 = () => (need(8), (pos += 8), Number(dv.getBigUint64(pos - 8, true)));
   const take = (n: number) => (need(n), (pos += n), bytes.subarray(pos - n, pos));
-  const text = (n: number) => decoder.decode(take(n));
+  const utf8 = (b: Uint8Array) => {
+    try {
+      return decoder.decode(b);
+    } catch {
+      return fail(`a string of ${b.length} bytes is not valid UTF-8`);
+    }
+  };
+  const text = (n: number) => utf8(take(n));
   const line = () => {
     const end = bytes.indexOf(0x0a, pos);
     if (end < 0) fail('unterminated GLOBAL line');
-    const s = decoder.decode(bytes.subarray(pos, end));
+    const s = utf8(bytes.subarray(pos, end));
     pos = end + 1;
     return s;
   };
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : fail(`APPEND(S) on a ${v === null ? 'None' : typeof v}, not a list`));
   const pop = () => (stack.length ? stack.pop() : fail('stack underflow'));
   const top = () => (stack.length ? stack[stack.length - 1] : fail('stack underflow'));
   const popMark = (): unknown[] => {
@@ -139,8 +148,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x87: { const c = pop(); const b = pop(); stack.push(tuple([pop(), b, c])); break; } // TUPLE3
       case 0x6c: stack.push(popMark()); break; // LIST l
       case 0x64: { const m = new Map(); setItems(m, popMark()); stack.push(m); break; } // DICT d
-      case 0x61: { const v = pop(); (top() as unknown[]).push(v); break; } // APPEND a
-      case 0x65: { const items = popMark(); const list = top(); if (!Array.isArray(list)) fail('APPENDS on a non-list'); (list as unknown[]).push(...items); break; } // APPENDS e
+      case 0x61: { const v = pop(); list(top()).push(v); break; } // APPEND a
+      case 0x65: { const items = popMark(); const target = list(top()); for (const v of items) target.push(v); break; } // APPENDS e
       case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM s
       case 0x75: { const kv = popMark(); setItems(top(), kv); break; } // SETITEMS u
       case 0x52: { // REDUCE R

@@ -54,36 +54,50 @@ export async function readZipDirectory(src: ByteSource): Promise<ZipEntry[]> {
     throw new CheckpointError(`${src.name}: truncated zip: central directory [${dirOffset}, ${dirOffset + dirSize}) is past the end (${src.size} bytes)`);
   }
 
+  // Each central header is 46 bytes: a directory that cannot hold `count` of them is corrupt, not a reason to loop.
+  if (count * 46 > dirSize) throw new CheckpointError(`${src.name}: corrupt zip: ${count} entries cannot fit a central directory of ${dirSize} bytes`);
   const dir = await src.read(dirOffset, dirSize);
   const dv = view(dir);
   const entries: ZipEntry[] = [];
   let at = 0;
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   for (let i = 0; i < count; i++) {
-    if (at + 46 > dir.length || dv.getUint32(at, true) !== SIG_CENTRAL) {
-      throw new CheckpointError(`${src.name}: corrupt zip central directory at entry ${i}`);
-    }
+    const corrupt = (what: string) => new CheckpointError(`${src.name}: corrupt zip central directory at entry ${i} (byte ${dirOffset + at}): ${what}`);
+    if (at + 46 > dir.length || dv.getUint32(at, true) !== SIG_CENTRAL) throw corrupt('no central header signature');
     const nameLength = dv.getUint16(at + 28, true);
     const extraLength = dv.getUint16(at + 30, true);
     const commentLength = dv.getUint16(at + 32, true);
+    const end = at + 46 + nameLength + extraLength + commentLength;
+    if (end > dir.length) throw corrupt(`its name, extra field and comment (${end - at - 46} bytes) run past the directory`);
     let size = dv.getUint32(at + 24, true);
     let compressedSize = dv.getUint32(at + 20, true);
     let localHeaderOffset = dv.getUint32(at + 42, true);
-    const name = decoder.decode(dir.subarray(at + 46, at + 46 + nameLength));
+    let name: string;
+    try {
+      name = decoder.decode(dir.subarray(at + 46, at + 46 + nameLength));
+    } catch {
+      throw corrupt('its name is not valid UTF-8');
+    }
     // ZIP64 extra field (id 1) holds, in order, whichever of the three values overflowed 32 bits.
-    for (let e = at + 46 + nameLength; e + 4 <= at + 46 + nameLength + extraLength; ) {
+    const extraEnd = at + 46 + nameLength + extraLength;
+    for (let e = at + 46 + nameLength; e + 4 <= extraEnd; ) {
       const id = dv.getUint16(e, true);
       const len = dv.getUint16(e + 2, true);
+      if (e + 4 + len > extraEnd) throw corrupt(`extra field ${id} of ${len} bytes runs past its entry`);
       if (id === 1) {
         let f = e + 4;
-        if (size === U32_MAX) (size = u64(dv, f)), (f += 8);
-        if (compressedSize === U32_MAX) (compressedSize = u64(dv, f)), (f += 8);
-        if (localHeaderOffset === U32_MAX) localHeaderOffset = u64(dv, f);
+        const next = () => {
+          if (f + 8 > e + 4 + len) throw corrupt('ZIP64 extra field too short');
+          return (f += 8), u64(dv, f - 8);
+        };
+        if (size === U32_MAX) size = next();
+        if (compressedSize === U32_MAX) compressedSize = next();
+        if (localHeaderOffset === U32_MAX) localHeaderOffset = next();
       }
       e += 4 + len;
     }
     entries.push({ name, method: dv.getUint16(at + 10, true), compressedSize, size, localHeaderOffset });
-    at += 46 + nameLength + extraLength + commentLength;
+    at = end;
   }
   return entries;
 }
@@ -103,7 +117,14 @@ export async function readZipEntry(src: ByteSource, entry: ZipEntry): Promise<Ui
   const raw = await src.read(await entryDataOffset(src, entry), entry.compressedSize);
   if (entry.method === 0) return raw;
   if (entry.method === 8) {
-    const out = inflateSync(raw, { out: new Uint8Array(entry.size) });
+    // Deflate expands at most ~1032:1; a larger claimed size is a corrupt header, not an allocation to make.
+    if (entry.size > entry.compressedSize * 1032 + 64) throw new CheckpointError(`${src.name}: ${entry.name} claims ${entry.size} bytes from ${entry.compressedSize} deflated: corrupt zip`);
+    let out: Uint8Array;
+    try {
+      out = inflateSync(raw, { out: new Uint8Array(entry.size) });
+    } catch (e) {
+      throw new CheckpointError(`${src.name}: ${entry.name} does not inflate (${(e as Error).message}): corrupt zip`);
+    }
     if (out.length !== entry.size) throw new CheckpointError(`${src.name}: ${entry.name} inflated to ${out.length} bytes, expected ${entry.size}`);
     return out;
   }

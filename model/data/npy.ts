@@ -19,15 +19,22 @@ export function parseNpy(bytes: Uint8Array, name = '<npy>'): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file (bad magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
+  if (major < 1 || major > 3) fail(`format version ${major}.${bytes[7]} is not a .npy version (1, 2 or 3)`);
+  if (major > 1 && bytes.length < 12) fail('truncated header');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = (major === 1 ? 10 : 12) + headerLength;
+  if (start > bytes.length) fail(`truncated: the header claims ${headerLength} bytes, the file has ${bytes.length}`);
   const header = new TextDecoder().decode(bytes.subarray(major === 1 ? 10 : 12, start));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined) fail(`unreadable header ${JSON.stringify(header)}`);
   if (fortran === 'True') fail('Fortran-ordered arrays are not supported');
-  const shape = shapeText!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText!
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((d) => (/^\d{1,10}$/.test(d) ? Number(d) : fail(`shape (${shapeText}): ${JSON.stringify(d)} is not a dimension`)));
   const count = shape.reduce((a, b) => a * b, 1);
 
   const m = /^([<>|=])([iub])(\d)$/.exec(descr!);

@@ -52,13 +52,29 @@ export function parseOfficialSplit(name: string, datasetJson: string, files: Rec
   const metadata = meta.data!;
   const arrays = Object.fromEntries(SPLIT_FILES.map((f) => [f, parseNpy(files[f], `${name}/all__${f}.npy`)])) as Record<(typeof SPLIT_FILES)[number], ReturnType<typeof parseNpy>>;
   const S = metadata.seq_len;
-  const [nEx, width] = arrays.inputs.shape;
+  if (arrays.inputs.shape.length !== 2) fail(`all__inputs.npy has shape ${JSON.stringify(arrays.inputs.shape)}, expected [examples, seq_len]`);
+  const [nEx, width] = arrays.inputs.shape as [number, number];
   if (width !== S) fail(`all__inputs.npy has rows of ${width}, dataset.json says seq_len ${S}`);
   if (arrays.labels.shape.join() !== arrays.inputs.shape.join()) fail(`labels shape ${arrays.labels.shape} differs from inputs ${arrays.inputs.shape}`);
   const pi = arrays.puzzle_indices.data;
   const gi = arrays.group_indices.data;
-  if (pi[pi.length - 1] !== nEx) fail(`puzzle_indices ends at ${pi[pi.length - 1]}, expected ${nEx} examples`);
-  if (gi[gi.length - 1] !== arrays.puzzle_identifiers.data.length) fail(`group_indices ends at ${gi[gi.length - 1]}, expected ${arrays.puzzle_identifiers.data.length} puzzles`);
+  const ids = arrays.puzzle_identifiers.data;
+  // Offsets must start at 0, never decrease and end at the count they index: the sampler trusts them.
+  const offsets = (a: Int32Array, file: string, end: number, what: string) => {
+    if (a.length < 1 || a[0] !== 0) fail(`${file} must start at 0`);
+    for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) fail(`${file} decreases at entry ${i} (${a[i - 1]} then ${a[i]})`);
+    if (a[a.length - 1] !== end) fail(`${file} ends at ${a[a.length - 1]}, expected ${end} ${what}`);
+  };
+  offsets(pi, 'puzzle_indices', nEx, 'examples');
+  offsets(gi, 'group_indices', ids.length, 'puzzles');
+  if (pi.length !== ids.length + 1) fail(`puzzle_indices has ${pi.length} entries for ${ids.length} puzzles (expected one more)`);
+  const outside = (a: Int32Array, lo: number, hi: number, except?: number) => a.findIndex((v) => (v < lo || v >= hi) && v !== except);
+  const badId = outside(ids, 0, metadata.num_puzzle_identifiers);
+  if (badId >= 0) fail(`puzzle identifier ${ids[badId]} (puzzle ${badId}) is outside [0, ${metadata.num_puzzle_identifiers})`);
+  const badInput = outside(arrays.inputs.data, 0, metadata.vocab_size);
+  if (badInput >= 0) fail(`input token ${arrays.inputs.data[badInput]} (example ${Math.floor(badInput / S)}, cell ${badInput % S}) is outside the vocabulary [0, ${metadata.vocab_size})`);
+  const badLabel = outside(arrays.labels.data, 0, metadata.vocab_size, metadata.ignore_label_id ?? undefined);
+  if (badLabel >= 0) fail(`label ${arrays.labels.data[badLabel]} (example ${Math.floor(badLabel / S)}, cell ${badLabel % S}) is outside the vocabulary [0, ${metadata.vocab_size})`);
   const ignore = metadata.ignore_label_id;
   // Official collate: ignore_label_id → −100.
   const labels = ignore === null ? arrays.labels.data : arrays.labels.data.map((v) => (v === ignore ? -100 : v));

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.js';
+import { parseModelJson } from './read.js';
 import type { PackedModel } from './write.js';
 
 const MAGIC = new TextEncoder().encode('TRMPKG1\0');
@@ -32,12 +33,7 @@ export function containerHandler(bytes: Uint8Array, name = 'package.trm'): tf.io
       const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(MAGIC.length, true);
       const start = MAGIC.length + 4;
       if (start + length > bytes.length) throw new CheckpointError(`${name}: truncated package file (model.json runs past the end)`);
-      let modelJson: tf.io.ModelJSON;
-      try {
-        modelJson = JSON.parse(new TextDecoder().decode(bytes.subarray(start, start + length)));
-      } catch (e) {
-        throw new CheckpointError(`${name}: model.json is not JSON (${(e as Error).message})`);
-      }
+      const modelJson = parseModelJson(new TextDecoder().decode(bytes.subarray(start, start + length)), name);
       const weights = bytes.slice(start + length);
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => [manifest.flatMap((g) => g.weights), weights.buffer as ArrayBuffer]);
     },

@@ -50,3 +50,20 @@ export interface ManifestEntry {
   dtype: 'float32';
   quantization?: EntryQuantization;
 }
+
+/** A manifest entry as read: checked before any size is computed from it (a package may be damaged or hostile). */
+export const manifestEntrySchema = z
+  .object({
+    name: z.string().min(1),
+    shape: z.array(z.number().int().min(0).max(2 ** 31 - 1)).max(8),
+    dtype: z.string(),
+    quantization: z.union([z.object({ dtype: z.literal('float16') }).passthrough(), z.object({ dtype: z.literal('int8'), axis: z.union([z.literal(0), z.literal(1)]) }).passthrough()]).optional(),
+  })
+  .passthrough();
+
+/** The parts of model.json a loader relies on before the metadata is read. */
+export const modelJsonSchema = z
+  .object({
+    weightsManifest: z.array(z.object({ paths: z.array(z.string().min(1)).min(1), weights: z.array(manifestEntrySchema) }).passthrough()).min(1),
+  })
+  .passthrough();

@@ -5,10 +5,12 @@
  * entry's dtype, name and shape against the config. Quantized tensors are dequantized once here.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { CheckpointError } from '../errors.js';
+import { z } from 'zod';
+import { countParameters } from '../cost.js';
+import { CheckpointError, TrmError } from '../errors.js';
 import type { LoadedModel } from '../load.js';
 import { portShapes, weightsFromNamed, weightTensors } from '../weights.js';
-import { FORMAT_VERSION, metadataSchema, type EntryQuantization, type PackageMetadata } from './format.js';
+import { FORMAT_VERSION, manifestEntrySchema, metadataSchema, modelJsonSchema, type EntryQuantization, type PackageMetadata } from './format.js';
 import { decodeFp16, dequantizeInt8 } from './quantize.js';
 import { sha256Hex } from './sha256.js';
 
@@ -23,9 +25,30 @@ const bytesPerElement = (q: EntryQuantization | undefined, name: string): number
   throw new CheckpointError(`${name}: unknown quantization dtype ${JSON.stringify((q as { dtype: unknown }).dtype)}`, [name]);
 };
 
+/** model.json text → its JSON, checked for what loading relies on (a CheckpointError naming the field otherwise). */
+export function parseModelJson(text: string, name: string): tf.io.ModelJSON {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(`${name}: model.json is not JSON (${(e as Error).message})`);
+  }
+  const parsed = modelJsonSchema.safeParse(json);
+  if (!parsed.success) throw schemaError(name, 'model.json', parsed.error.issues[0]!);
+  return json as tf.io.ModelJSON;
+}
+
+const schemaError = (name: string, where: string, issue: { path: PropertyKey[]; message: string }) => {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  return new CheckpointError(`${name}: ${where}${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${issue.message}`, path);
+};
+
 export async function loadPackage(handler: tf.io.IOHandler, name = 'package'): Promise<LoadedPackage> {
   if (!handler.load) throw new CheckpointError(`${name}: the IO handler cannot load`);
-  const artifacts = await handler.load();
+  const artifacts = await handler.load().catch((e: unknown) => {
+    // A handler of TF.js's own (http, browser files) fails with plain errors: a network failure, a manifest it cannot read.
+    throw e instanceof TrmError ? e : new CheckpointError(`${name}: cannot load the package (${(e as Error)?.message ?? e})`);
+  });
   const raw = (artifacts.userDefinedMetadata as { trmEdge?: { formatVersion?: unknown } } | undefined)?.trmEdge;
   if (!raw) throw new CheckpointError(`${name}: not a trm-edge model package (model.json has no userDefinedMetadata.trmEdge)`);
   if (typeof raw.formatVersion === 'number' && raw.formatVersion > FORMAT_VERSION) {
@@ -46,6 +69,10 @@ export async function loadPackage(handler: tf.io.IOHandler, name = 'package'): P
   if (data.length !== expectedBytes) {
     throw new CheckpointError(`${name}: truncated or padded weights: ${data.length} bytes, model.json lists ${expectedBytes} across ${meta.shards.length} shard(s)`);
   }
+  // Every parameter takes at least a byte (int8): a config that needs more than the weights hold is refused before
+  // its shapes are listed (a damaged L_layers or hidden_size would otherwise build millions of them).
+  const parameters = countParameters(meta.config);
+  if (parameters > data.length) throw new CheckpointError(`${name}: the config describes ${parameters.toLocaleString('en')} parameters, the weights hold ${data.length.toLocaleString('en')} bytes`, ['config']);
   let at = 0;
   for (const shard of meta.shards) {
     const hash = await sha256Hex(data.subarray(at, at + shard.bytes));
@@ -54,7 +81,9 @@ export async function loadPackage(handler: tf.io.IOHandler, name = 'package'): P
   }
 
   // Entries: decode all to float32, checked against the config, before creating tensors.
-  const specs = (artifacts.weightSpecs ?? []) as unknown as { name: string; shape: number[]; dtype: string; quantization?: EntryQuantization }[];
+  const specsParsed = z.array(manifestEntrySchema).safeParse(artifacts.weightSpecs ?? []);
+  if (!specsParsed.success) throw schemaError(name, 'weightsManifest weights', specsParsed.error.issues[0]!);
+  const specs = specsParsed.data as { name: string; shape: number[]; dtype: string; quantization?: EntryQuantization }[];
   const expected = portShapes(meta.config);
   const decoded = new Map<string, Float32Array>();
   const scales = new Map<string, Float32Array>();

@@ -10,7 +10,7 @@ import { checkRange, type ByteSource } from '../checkpoint/byte-source.js';
 import { CheckpointError, ConfigError } from '../errors.js';
 import type { TrmConfig } from '../config.js';
 import { loadCheckpoint, type LoadCheckpointOptions, type LoadedModel } from '../load.js';
-import { loadPackage, type LoadedPackage } from '../pack/read.js';
+import { loadPackage, parseModelJson, type LoadedPackage } from '../pack/read.js';
 import { containerHandler } from '../pack/container.js';
 
 /** A ByteSource over a file, read on demand (a 2 GB ARC checkpoint is never loaded whole). */
@@ -40,7 +40,7 @@ export async function fileSource(path: string): Promise<ByteSource & { close(): 
 export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   let doc: unknown;
   try {
-    doc = parseYaml(await readFile(path, 'utf8')); // YAML 1.2 is a superset of JSON
+    doc = parseYaml(await readFile(path, 'utf8'), { logLevel: 'error' }); // YAML 1.2 is a superset of JSON; its warnings would print a code frame
   } catch (e) {
     throw new ConfigError(`${path}: not valid JSON or YAML (${(e as Error).message.split('\n')[0]!.replace(/:$/, '')})`); // a YAML error goes on with a code frame
   }
@@ -106,12 +106,7 @@ export function packageDirHandler(dir: string): tf.io.IOHandler {
       const text = await readFile(join(dir, 'model.json'), 'utf8').catch(() => {
         throw new CheckpointError(`${dir}: no model.json`);
       });
-      let modelJson: tf.io.ModelJSON;
-      try {
-        modelJson = JSON.parse(text);
-      } catch (e) {
-        throw new CheckpointError(`${dir}/model.json: not JSON (${(e as Error).message})`);
-      }
+      const modelJson = parseModelJson(text, dir);
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p)).catch(() => {
           throw new CheckpointError(`${dir}: shard ${p} is missing`);
