@@ -73,9 +73,10 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 /** How a mutant is made, as data: a regression case is its recipe (the seeds are the shared files). */
 export type Recipe = { seed: number; mutations?: Mutation[]; edits?: FieldEdit[]; lengthDelta?: number; swaps?: { at: number; op: number }[]; part?: number };
 
-/** A field of a JSON tree, chosen by index in walk order, set to a value. */
+/** A field of a JSON tree set to a value: chosen by index in walk order (fuzzing), or by its path (regression cases). */
 export interface FieldEdit {
-  pick: number;
+  pick?: number;
+  path?: (string | number)[];
   value: unknown;
 }
 

@@ -76,9 +76,14 @@ const jsonJunk = fc.oneof(
 );
 const fieldEdits: fc.Arbitrary<FieldEdit[]> = fc.array(fc.record({ pick: fc.nat(), value: jsonJunk }), { minLength: 1, maxLength: 3 });
 
-/** Sets fields, chosen by index in walk order, of a JSON tree to junk. */
+/** Sets fields of a JSON tree to junk. */
 function editFields(root: unknown, edits: readonly FieldEdit[]): unknown {
-  for (const { pick, value } of edits) {
+  for (const { pick = 0, path, value } of edits) {
+    if (path) {
+      const parent = path.slice(0, -1).reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], root) as Record<string | number, unknown>;
+      parent[path.at(-1)!] = value;
+      continue;
+    }
     const slots: [Record<string | number, unknown>, string | number][] = [];
     const walk = (v: unknown) => {
       if (Array.isArray(v)) v.forEach((x, i) => (slots.push([v as unknown as Record<number, unknown>, i]), walk(x)));
