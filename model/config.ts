@@ -158,6 +158,10 @@ export const PRESETS = {
   'sudoku-mlp-cpu': preset({ vocab_size: 11, seq_len: 81, mlp_t: true, pos_encodings: 'none', hidden_size: 128, H_cycles: 3, L_cycles: 4 }),
   /** Maze-Att scaled for CPU: D 128, 4 heads, T 3, n 3. */
   'maze-att-cpu': preset({ vocab_size: 6, seq_len: 900, hidden_size: 128, num_heads: 4, H_cycles: 3, L_cycles: 3 }),
+  /** The shipped Sudoku model (model/weights/sudoku): Sudoku-MLP at D 128, T 2, n 3, N_sup 8 (≈0.69M parameters). */
+  'sudoku-mlp-edge': preset({ vocab_size: 11, seq_len: 81, mlp_t: true, pos_encodings: 'none', hidden_size: 128, H_cycles: 2, L_cycles: 3, halt_max_steps: 8 }),
+  /** The shipped Maze model (model/weights/maze): the same network on 10×10 mazes (seq_len 100, ≈0.75M parameters). */
+  'maze-mlp-edge': preset({ vocab_size: 6, seq_len: 100, mlp_t: true, pos_encodings: 'none', hidden_size: 128, H_cycles: 2, L_cycles: 3, halt_max_steps: 8 }),
 } as const satisfies Record<string, TrmConfig>;
 
 export type PresetName = keyof typeof PRESETS;
