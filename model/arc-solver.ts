@@ -47,7 +47,12 @@ export function arcRows(model: LoadedModel, task: string): number[] {
   const names = (model as Partial<LoadedPackage>).metadata?.arc?.identifiers;
   if (!names) throw new TrmError('no_identifiers', 'this model records no ARC identifiers (import it with --identifiers)');
   const rows = names.flatMap((name, i) => (i > 0 && parseArcName(name).task === task ? [i] : []));
-  if (!rows.length) throw new TrmError('unknown_task', `the model has no puzzle rows for ARC task ${JSON.stringify(task)} (it was trained on ${new Set(names.slice(1).map((n) => parseArcName(n).task)).size} tasks; an unseen task id scores 0 %)`, ['puzzle', 'id']);
+  if (!rows.length)
+    throw new TrmError(
+      'unknown_task',
+      `the model has no puzzle rows for ARC task ${JSON.stringify(task)} (it was trained on ${new Set(names.slice(1).map((n) => parseArcName(n).task)).size} tasks; an unseen task id scores 0 %)`,
+      ['puzzle', 'id'],
+    );
   return rows;
 }
 
@@ -68,7 +73,12 @@ export function parseArcTaskInput(input: unknown): ArcTaskInput {
   return o as ArcTaskInput;
 }
 
-export async function solveArc(trm: Trm, model: LoadedModel, puzzle: ArcTaskInput, options: Pick<StepOptions, 'maxSteps' | 'halt' | 'signal' | 'yieldEachStep'> = {}): Promise<ArcAnswer> {
+export async function solveArc(
+  trm: Trm,
+  model: LoadedModel,
+  puzzle: ArcTaskInput,
+  options: Pick<StepOptions, 'maxSteps' | 'halt' | 'signal' | 'yieldEachStep'> = {},
+): Promise<ArcAnswer> {
   const rows = arcRows(model, puzzle.id);
   const names = (model as LoadedPackage).metadata.arc!.identifiers;
   const task: ArcTask = { train: puzzle.train ?? [], test: puzzle.test };

@@ -52,9 +52,12 @@ export function createArcVoter(identifiers: readonly string[], testPuzzles: Reco
         submission[task] = [];
         const taskCorrect = new Map(passKs.map((k) => [k, 0]));
         for (const pair of puzzle.test) {
-          const ranked = [...(votes.get(task)?.get(gridKey(parseArcGrid(pair.input)))?.values() ?? [])].sort(
-            (a, b) => b.votes - a.votes || b.q / b.votes - a.q / a.votes || a.order - b.order,
-          );
+          const ranked = [
+            ...(votes
+              .get(task)
+              ?.get(gridKey(parseArcGrid(pair.input)))
+              ?.values() ?? []),
+          ].sort((a, b) => b.votes - a.votes || b.q / b.votes - a.q / a.votes || a.order - b.order);
           if (!ranked.length) {
             missing++;
             continue;

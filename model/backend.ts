@@ -4,7 +4,8 @@ import { BackendError } from './errors.js';
 
 export async function setBackend(name: string): Promise<void> {
   const registered = Object.keys(tf.engine().registryFactory);
-  if (!registered.includes(name)) throw new BackendError(`TF.js backend '${name}' is not registered (registered: ${registered.join(', ')}; a backend registers when its package is imported)`);
+  if (!registered.includes(name))
+    throw new BackendError(`TF.js backend '${name}' is not registered (registered: ${registered.join(', ')}; a backend registers when its package is imported)`);
   let ok = false;
   try {
     ok = await tf.setBackend(name);

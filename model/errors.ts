@@ -87,5 +87,4 @@ export class DisposedError extends TrmError {
  * The wasm backend's heap (wasm32: at most 4 GB per thread) running out: it surfaces as a wasm trap, not as an
  * allocation error, so it is recognised by the trap's message.
  */
-export const isHeapExhausted = (e: unknown): e is Error =>
-  e instanceof Error && /memory access out of bounds|Aborted\(|out of memory|Cannot enlarge memory/i.test(e.message);
+export const isHeapExhausted = (e: unknown): e is Error => e instanceof Error && /memory access out of bounds|Aborted\(|out of memory|Cannot enlarge memory/i.test(e.message);

@@ -89,7 +89,14 @@ export async function evaluate(model: Trm | Solver, examples: readonly Example[]
   const batchSize = options.batchSize ?? defaultBatchSize(trm);
   const maxSteps = options.maxSteps ?? trm.config.halt_max_steps;
   const exactByStep = new Array<number>(maxSteps).fill(0);
-  let exact = 0, token = 0, steps = 0, work = 0, confidence = 0, qRight = 0, valid = 0, solved = '';
+  let exact = 0,
+    token = 0,
+    steps = 0,
+    work = 0,
+    confidence = 0,
+    qRight = 0,
+    valid = 0,
+    solved = '';
   const S = trm.config.seq_len;
   const { halt, tries, symmetries, seed, verify } = options;
 
@@ -119,7 +126,7 @@ export async function evaluate(model: Trm | Solver, examples: readonly Example[]
       steps += c.steps;
       work += c.work;
       confidence += 1 / (1 + Math.exp(-c.q));
-      qRight += (c.q >= 0) === c.correct ? 1 : 0;
+      qRight += c.q >= 0 === c.correct ? 1 : 0;
     });
     options.onProgress?.(Math.min(from + batchSize, examples.length), examples.length);
     await new Promise((resolve) => setTimeout(resolve, 0)); // lets the host's timers run: scheduled progress output, a page's UI

@@ -65,7 +65,8 @@ function impliedTask(model: LoadedModel): TaskName | undefined {
 /** The front door shared by every runtime: load (unless loaded), settle the task, build the solver. */
 export async function openSolver<T extends TaskName>(options: CreateSolverOptions<T>, load: ModelLoader): Promise<Solver<T>> {
   const { model: source, task } = options ?? ({} as CreateSolverOptions<T>);
-  if (source === undefined || source === null || source === '') throw new ConfigError('createSolver: `model` is required (a shipped model name, a package path or URL, or a loaded model)', ['model']);
+  if (source === undefined || source === null || source === '')
+    throw new ConfigError('createSolver: `model` is required (a shipped model name, a package path or URL, or a loaded model)', ['model']);
   if (task !== undefined && !(task in TASKS)) throw new ConfigError(`createSolver: unknown task ${JSON.stringify(task)} (one of ${Object.keys(TASKS).join(', ')})`, ['task']);
   const owned = !isLoaded(source);
   const model = isLoaded(source) ? source : await load(source, options as CreateSolverOptions);
@@ -73,7 +74,8 @@ export async function openSolver<T extends TaskName>(options: CreateSolverOption
     const own = impliedTask(model);
     if (task && own && (model as Partial<LoadedPackage>).metadata && own !== task) throw new ConfigError(`createSolver: this model solves ${own}, not ${task}`, ['task']);
     const name = (task ?? own) as T | undefined;
-    if (!name) throw new ConfigError(`createSolver: pass \`task\`: a model with vocab_size ${model.config.vocab_size} and seq_len ${model.config.seq_len} fits no single task`, ['task']);
+    if (!name)
+      throw new ConfigError(`createSolver: pass \`task\`: a model with vocab_size ${model.config.vocab_size} and seq_len ${model.config.seq_len} fits no single task`, ['task']);
     const solver = solverFor(model, name);
     options.onProgress?.(1);
     return solver;

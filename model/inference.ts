@@ -159,11 +159,7 @@ export interface SampleResult {
 }
 
 /** Runs `recurse` to the end and returns each sample's last step, calling `onStep` on the way. */
-export async function runSteps(
-  trm: Trm,
-  batch: Batch,
-  options: StepOptions & { onStep?: (out: StepOutput) => void } = {},
-): Promise<SampleResult[]> {
+export async function runSteps(trm: Trm, batch: Batch, options: StepOptions & { onStep?: (out: StepOutput) => void } = {}): Promise<SampleResult[]> {
   const results: SampleResult[] = [];
   for await (const out of recurse(trm, batch, options)) {
     options.onStep?.(out);

@@ -17,7 +17,8 @@ export const fastMatMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[
   return {
     value: tf.matMul(a, b),
     // In a tidy: backprop keeps what a gradient function leaves until the whole backward pass ends.
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.tidy(() => [tf.matMul(dy as tf.Tensor, swapLast(saved[1]!)), tf.matMul(swapLast(saved[0]!), dy as tf.Tensor)]),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+      tf.tidy(() => [tf.matMul(dy as tf.Tensor, swapLast(saved[1]!)), tf.matMul(swapLast(saved[0]!), dy as tf.Tensor)]),
   };
 }) as <T extends tf.Tensor>(a: T, b: tf.Tensor) => T;
 

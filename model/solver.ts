@@ -99,19 +99,31 @@ export interface Solver<T extends TaskName = TaskName> {
 const networks = new WeakMap<Solver, () => Trm>();
 
 /** The network behind a solver (for `evaluate`); throws once the solver is disposed. */
-export const networkOf = (solver: Solver): Trm => (networks.get(solver) ?? (() => { throw new ConfigError('not a solver made by createSolver'); }))();
+export const networkOf = (solver: Solver): Trm =>
+  (
+    networks.get(solver) ??
+    (() => {
+      throw new ConfigError('not a solver made by createSolver');
+    })
+  )();
 
 /** A solver that owns `model` (disposing the solver frees the weights). */
 export function solverFor<T extends TaskName>(model: LoadedModel, task: T): Solver<T> {
   const cfg = model.config;
   const codec = getTask(task, cfg.seq_len);
   if (codec.seqLen !== cfg.seq_len || codec.vocabSize !== cfg.vocab_size) {
-    throw new ConfigError(`model (seq_len ${cfg.seq_len}, vocab_size ${cfg.vocab_size}) does not fit task ${task} (seq_len ${codec.seqLen}, vocab_size ${codec.vocabSize})`, ['task']);
+    throw new ConfigError(`model (seq_len ${cfg.seq_len}, vocab_size ${cfg.vocab_size}) does not fit task ${task} (seq_len ${codec.seqLen}, vocab_size ${codec.vocabSize})`, [
+      'task',
+    ]);
   }
   // The task's answer checker, for halt 'verified' and tries: fixed per solver (the symmetries are the codec's).
   const check = tokenChecker(task, cfg.seq_len);
   let trm: Trm | null = createTrm(cfg, model.weights);
-  const live = () => trm ?? (() => { throw new DisposedError('solver'); })();
+  const live = () =>
+    trm ??
+    (() => {
+      throw new DisposedError('solver');
+    })();
 
   async function solveGrids(puzzles: readonly unknown[], options: SolveOptions = {}): Promise<Solution[]> {
     const net = live();
@@ -141,7 +153,7 @@ export function solverFor<T extends TaskName>(model: LoadedModel, task: T): Solv
     const { halt, tries = 1, onStep, maxSteps, signal, yieldEachStep } = options;
     // ARC's test-time copies are the model's own augmented puzzle rows, voted on: no checker, no symmetry copies, no step answers.
     if (halt === 'verified') throw new ConfigError("arc: halt 'verified' needs an answer checker, and ARC has none; use 'never' or 'q'", ['halt']);
-    if (tries !== 1) throw new ConfigError('arc: tries must be 1 (the votes over the augmented versions the model knows are ARC\'s copies)', ['tries']);
+    if (tries !== 1) throw new ConfigError("arc: tries must be 1 (the votes over the augmented versions the model knows are ARC's copies)", ['tries']);
     if (onStep) throw new ConfigError('arc: onStep is not available (an ARC answer is a vote over every version at the end)', ['onStep']);
     const tasks = puzzles.map(parseArcTaskInput);
     const out: Solution<'arc'>[] = [];
@@ -149,7 +161,18 @@ export function solverFor<T extends TaskName>(model: LoadedModel, task: T): Solv
       const a = await solveArc(live(), model, t, { maxSteps, halt, signal, yieldEachStep });
       const confidence = Math.min(...a.attempts.map((x) => x.confidence));
       const qHalt = Math.log(confidence / Math.max(1 - confidence, 1e-12));
-      out.push({ solution: a.attempts.map((x) => x.attempt_1), attempts: a.attempts, versions: a.versions, verified: a.verified, steps: a.steps, halted: a.halted, copy: 0, work: a.steps, qHalt, confidence });
+      out.push({
+        solution: a.attempts.map((x) => x.attempt_1),
+        attempts: a.attempts,
+        versions: a.versions,
+        verified: a.verified,
+        steps: a.steps,
+        halted: a.halted,
+        copy: 0,
+        work: a.steps,
+        qHalt,
+        confidence,
+      });
     }
     return out;
   }

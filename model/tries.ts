@@ -57,9 +57,11 @@ function checkTryOptions(o: TryOptions): { halt: SearchHalt; tries: number } {
   const { halt = 'never', tries = 1 } = o;
   if (!SEARCH_HALTS.includes(halt)) throw new TrmError('invalid_options', `halt must be one of ${SEARCH_HALTS.join(', ')}, got ${JSON.stringify(halt)}`, ['halt']);
   if (!Number.isInteger(tries) || tries < 1) throw new TrmError('invalid_options', `tries must be a positive integer, got ${tries}`, ['tries']);
-  if ((halt === 'verified' || tries > 1) && !o.check) throw new TrmError('invalid_options', `${halt === 'verified' ? "halt 'verified'" : 'tries > 1'} needs a task with an answer checker`, [halt === 'verified' ? 'halt' : 'tries']);
+  if ((halt === 'verified' || tries > 1) && !o.check)
+    throw new TrmError('invalid_options', `${halt === 'verified' ? "halt 'verified'" : 'tries > 1'} needs a task with an answer checker`, [halt === 'verified' ? 'halt' : 'tries']);
   if (tries > 1 && !o.symmetries) throw new TrmError('invalid_options', 'tries > 1 needs a task with symmetries (Sudoku, Maze)', ['tries']);
-  if (tries > maxTries(o.symmetries)) throw new TrmError('invalid_options', `tries is ${tries}, but this task has only ${o.symmetries!.size} symmetries besides the puzzle as given`, ['tries']);
+  if (tries > maxTries(o.symmetries))
+    throw new TrmError('invalid_options', `tries is ${tries}, but this task has only ${o.symmetries!.size} symmetries besides the puzzle as given`, ['tries']);
   return { halt, tries };
 }
 

@@ -61,8 +61,7 @@ export function createTrm(config: TrmConfig, weights: TrmWeights): Trm {
   const L = totalLength(config);
   const eps = config.rms_norm_eps;
   const embedScale = Math.sqrt(D);
-  let rope: RopeTables | null =
-    !config.mlp_t && config.pos_encodings === 'rope' ? ropeTables(L, D / config.num_heads, config.rope_theta) : null;
+  let rope: RopeTables | null = !config.mlp_t && config.pos_encodings === 'rope' ? ropeTables(L, D / config.num_heads, config.rope_theta) : null;
   let disposed = false;
   const live = () => {
     if (disposed) throw new DisposedError('TRM model');
@@ -96,7 +95,10 @@ export function createTrm(config: TrmConfig, weights: TrmWeights): Trm {
         // One row of width puzzle_emb_ndim laid row-major over P slots, zero-padded (spec §3.2).
         // Training passes the rows themselves (the official scratch copy that receives the gradient).
         const rows = puzzle.rank === 2 ? (puzzle as tf.Tensor2D) : (tf.gather(weights.puzzleEmb!, puzzle) as tf.Tensor2D); // [B, ndim]
-        const padded = tf.pad(rows, [[0, 0], [0, P * D - config.puzzle_emb_ndim]]);
+        const padded = tf.pad(rows, [
+          [0, 0],
+          [0, P * D - config.puzzle_emb_ndim],
+        ]);
         e = tf.concat([tf.reshape(padded, [B, P, D]) as tf.Tensor3D, e], 1);
       }
       // biome-ignore lint/suspicious/noApproximativeNumericConstant: the official code's literal, not Math.SQRT1_2 (parity)
@@ -136,7 +138,7 @@ export function createTrm(config: TrmConfig, weights: TrmWeights): Trm {
   function heads(y: tf.Tensor3D): Heads {
     live();
     return tf.tidy(() => {
-      const [B, , ] = y.shape;
+      const [B, ,] = y.shape;
       const S = config.seq_len;
       const cells = tf.reshape(tf.slice(y, [0, P, 0], [B, S, D]), [B * S, D]) as tf.Tensor2D;
       const logits = tf.reshape(linear(cells, weights.lmHead), [B, S, config.vocab_size]) as tf.Tensor3D;

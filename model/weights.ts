@@ -65,7 +65,10 @@ export function officialShapes(cfg: TrmConfig): Map<string, number[]> {
 
 /** Strips the compile/loss-head/ACT wrappers: `_orig_mod.model.inner.` or `model.inner.` (spec §8.1). */
 export function officialKey(key: string): string {
-  return key.replace(/^_orig_mod\./, '').replace(/^model\./, '').replace(/^inner\./, '');
+  return key
+    .replace(/^_orig_mod\./, '')
+    .replace(/^model\./, '')
+    .replace(/^inner\./, '');
 }
 
 function indexByKey(tensors: readonly TensorEntry[]): Map<string, TensorEntry> {
@@ -179,10 +182,12 @@ function parts(cfg: TrmConfig): Part[] {
 /** Every port tensor's name and shape (kernel layout) for a config: what a package must hold. */
 export function portShapes(cfg: TrmConfig): Map<string, number[]> {
   const shapes = officialShapes(cfg);
-  return new Map(parts(cfg).map((p) => {
-    const official = shapes.get(p.key)!;
-    return [p.name, p.transposed ? [official[1]!, p.count] : official];
-  }));
+  return new Map(
+    parts(cfg).map((p) => {
+      const official = shapes.get(p.key)!;
+      return [p.name, p.transposed ? [official[1]!, p.count] : official];
+    }),
+  );
 }
 
 /** Port tensor names that are fixed buffers (not trained by AdamATan2, not in the EMA). */
@@ -201,7 +206,12 @@ function transposeRows(data: Float32Array, cols: number, from: number, count: nu
 /** Every tensor of a weights object by its port name ('lmHead', 'layers.0.mlp.gate', …). */
 export function namedWeights(w: TrmWeights): Map<string, tf.Tensor> {
   const named = new Map<string, tf.Tensor>([
-    ['embedTokens', w.embedTokens], ['lmHead', w.lmHead], ['qHead', w.qHead], ['qHeadBias', w.qHeadBias], ['hInit', w.hInit], ['lInit', w.lInit],
+    ['embedTokens', w.embedTokens],
+    ['lmHead', w.lmHead],
+    ['qHead', w.qHead],
+    ['qHeadBias', w.qHeadBias],
+    ['hInit', w.hInit],
+    ['lInit', w.lInit],
   ]);
   if (w.puzzleEmb) named.set('puzzleEmb', w.puzzleEmb);
   if (w.embedPos) named.set('embedPos', w.embedPos);
@@ -218,7 +228,12 @@ export function weightsFromNamed(named: ReadonlyMap<string, tf.Tensor>, cfg: Trm
   const get = <T extends tf.Tensor>(name: string) => named.get(name) as T;
   const group = <T>(prefix: string, keys: string[]) => Object.fromEntries(keys.map((k) => [k, get(`${prefix}.${k}`)])) as T;
   return {
-    embedTokens: get('embedTokens'), lmHead: get('lmHead'), qHead: get('qHead'), qHeadBias: get('qHeadBias'), hInit: get('hInit'), lInit: get('lInit'),
+    embedTokens: get('embedTokens'),
+    lmHead: get('lmHead'),
+    qHead: get('qHead'),
+    qHeadBias: get('qHeadBias'),
+    hInit: get('hInit'),
+    lInit: get('lInit'),
     ...(named.has('puzzleEmb') ? { puzzleEmb: get('puzzleEmb') } : {}),
     ...(named.has('embedPos') ? { embedPos: get('embedPos') } : {}),
     layers: Array.from({ length: cfg.L_layers }, (_, i) => ({

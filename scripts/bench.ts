@@ -41,7 +41,11 @@ const SUDOKU_MLP = 'Sudoku-MLP official (random)';
 
 // The ceiling is the best of a large square-ish matMul and two of the sizes the models run (official
 // D = 512 at a few batch rows, default D = 128): a single large shape ran slower than the models' own.
-const CEILING_SHAPES: [number, number, number][] = [[4096, 512, 1536], [1024, 512, 1536], [1024, 128, 512]];
+const CEILING_SHAPES: [number, number, number][] = [
+  [4096, 512, 1536],
+  [1024, 512, 1536],
+  [1024, 128, 512],
+];
 
 type Ceiling = { shape: string; ms: Stats; gflops: number };
 const fastest = (runs: Ceiling[]): Ceiling => runs.reduce((a, b) => (b.gflops > a.gflops ? b : a));
@@ -51,11 +55,15 @@ async function ceiling(quick: boolean): Promise<Ceiling> {
   for (const [m, k, n] of quick ? [CEILING_SHAPES[1]!] : CEILING_SHAPES) {
     const a = tf.randomNormal([m, k]) as tf.Tensor2D;
     const b = tf.randomNormal([k, n]) as tf.Tensor2D;
-    const ms = await time(async () => {
-      const c = tf.matMul(a, b);
-      await c.data();
-      c.dispose();
-    }, quick ? 3 : 9, 2);
+    const ms = await time(
+      async () => {
+        const c = tf.matMul(a, b);
+        await c.data();
+        c.dispose();
+      },
+      quick ? 3 : 9,
+      2,
+    );
     tf.dispose([a, b]);
     runs.push({ shape: `[${m}×${k}]·[${k}×${n}]`, ms, gflops: gflops(2 * m * k * n, ms.median) });
   }
@@ -63,13 +71,26 @@ async function ceiling(quick: boolean): Promise<Ceiling> {
 }
 
 async function main(): Promise<number> {
-  const o = parseOptions({ options: { json: { type: 'string' }, md: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } }).values;
-  if (o.help) return console.log(USAGE), 0;
+  const o = parseOptions({
+    options: { json: { type: 'string' }, md: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  }).values;
+  if (o.help) return (console.log(USAGE), 0);
   // Before the measurements, which a bad output path would otherwise throw away.
-  for (const [option, path] of [['json', o.json], ['md', o.md]] as const) if (path) await checkOutputFile(option, path);
+  for (const [option, path] of [
+    ['json', o.json],
+    ['md', o.md],
+  ] as const)
+    if (path) await checkOutputFile(option, path);
   const quick = o.quick!;
   const workers = availableParallelism();
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: workers, node: process.version, tfjs: tf.version_core, date: new Date().toISOString(), commit: execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim() };
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: workers,
+    node: process.version,
+    tfjs: tf.version_core,
+    date: new Date().toISOString(),
+    commit: execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim(),
+  };
   console.log(`trm-edge bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, tfjs ${machine.tfjs}, ${machine.commit}`);
 
   await initBackend('wasm');
@@ -89,7 +110,8 @@ async function main(): Promise<number> {
         // One step per batch (about 10 s at batch 1, 70 s at batch 8); solves are projected.
         { name: 'Maze-Att official (random)', config: PRESETS['maze-att'], weights: 'random', plan: { runs: { application: 2, step: 1, solve: 0 } } },
       ];
-  for (const p of packages) cases.push({ name: `default ${p.task} package (${'metadata' in p.model ? p.model.metadata.quantization : ''})`, config: p.model.config, weights: p.model.weights });
+  for (const p of packages)
+    cases.push({ name: `default ${p.task} package (${'metadata' in p.model ? p.model.metadata.quantization : ''})`, config: p.model.config, weights: p.model.weights });
   const plan: InferencePlan = quick
     ? { batches: [1], runs: { application: 1, step: 1, solve: 1 }, solveBudgetMs: 20_000 }
     : { batches: [1, 8], runs: { application: 5, step: 3, solve: 3 }, solveBudgetMs: 120_000 };
@@ -99,7 +121,11 @@ async function main(): Promise<number> {
     const weights = c.weights === 'random' ? random(c.config) : c.weights;
     const rows = await benchInference(c.name, c.config, weights, { ...plan, ...c.plan });
     if (c.weights === 'random') tf.dispose(weightTensors(weights));
-    rows.forEach((r) => console.log(`  ${r.backend} ${r.model} B=${r.batch} ${r.what}: ${r.ms.median.toFixed(1)} ms${r.projected ? ' (projected)' : ''} · ${r.gflops.toFixed(1)} GFLOP/s · ${((100 * r.gflops) / peak.gflops).toFixed(0)}% of ceiling`));
+    rows.forEach((r) =>
+      console.log(
+        `  ${r.backend} ${r.model} B=${r.batch} ${r.what}: ${r.ms.median.toFixed(1)} ms${r.projected ? ' (projected)' : ''} · ${r.gflops.toFixed(1)} GFLOP/s · ${((100 * r.gflops) / peak.gflops).toFixed(0)}% of ceiling`,
+      ),
+    );
     inference.push(...rows);
   }
 
@@ -111,7 +137,11 @@ async function main(): Promise<number> {
   await initBackend('cpu');
   const cpuCase = quick ? cases[0]! : cases.find((c) => c.name.startsWith('default sudoku'))!;
   const cpuWeights = random(cpuCase.config);
-  const cpuRows = await benchInference(`${cpuCase.name.replace(' (random)', '')}`, cpuCase.config, cpuWeights, { batches: [1], runs: { application: quick ? 1 : 3, step: 1, solve: 0 }, solveBudgetMs: 0 });
+  const cpuRows = await benchInference(`${cpuCase.name.replace(' (random)', '')}`, cpuCase.config, cpuWeights, {
+    batches: [1],
+    runs: { application: quick ? 1 : 3, step: 1, solve: 0 },
+    solveBudgetMs: 0,
+  });
   tf.dispose(weightTensors(cpuWeights));
   cpuRows.forEach((r) => console.log(`  cpu ${r.model} B=1 ${r.what}: ${r.ms.median.toFixed(1)} ms${r.projected ? ' (projected)' : ''} · ${r.gflops.toFixed(2)} GFLOP/s`));
   inference.push(...cpuRows);
@@ -129,13 +159,20 @@ async function main(): Promise<number> {
         { name: 'maze-att-cpu preset (30×30)', config: PRESETS['maze-att-cpu'], batch: 4, inProcess: false },
       ];
   for (const c of trainCases) {
-    const layouts: [number, boolean][] = c.inProcess ? [[1, false], [1, true]] : [[1, true]];
+    const layouts: [number, boolean][] = c.inProcess
+      ? [
+          [1, false],
+          [1, true],
+        ]
+      : [[1, true]];
     if (workers > 1) layouts.push([workers, true]);
     for (const [w, threads] of layouts) {
       // 7 steps: with 3, one slow 1-worker step (4.2-6.2 s in one run) moved the speed-up ratio by half.
       const row = await benchTraining(c.name, c.config, c.batch, w, threads, quick ? 1 : 7);
       training.push(row);
-      console.log(`  train ${row.model} B=${row.batch} ${workerLabel(row)}: ${row.msPerStep.median.toFixed(0)} ms/step · ${row.samplesPerSecond.toFixed(1)} sample-steps/s · ${row.gflops.toFixed(1)} GFLOP/s`);
+      console.log(
+        `  train ${row.model} B=${row.batch} ${workerLabel(row)}: ${row.msPerStep.median.toFixed(0)} ms/step · ${row.samplesPerSecond.toFixed(1)} sample-steps/s · ${row.gflops.toFixed(1)} GFLOP/s`,
+      );
     }
   }
 
@@ -146,7 +183,11 @@ async function main(): Promise<number> {
   const mazes = mazeSet.examples.map((e) => formatMaze({ rows: side, cols: side, cells: Uint8Array.from(e.tokens) }));
   const edge: EdgeReport = await benchEdge(ROOT, { sudoku: sudokus, maze: mazes });
   console.log(`edge (wrangler dev, loopback): cold start (first solve of a fresh isolate) ${edge.coldStartMs.toFixed(0)} ms`);
-  edge.rows.forEach((r) => console.log(`  ${r.task} halt=${r.halt}: median ${r.latencyMs.median.toFixed(0)} ms · p95 ${r.latencyMs.p95.toFixed(0)} ms · ${r.meanSteps.toFixed(1)} steps · workerd ${r.workerdGflops.toFixed(1)} GFLOP/s vs Node ${r.nodeGflops.toFixed(1)}`));
+  edge.rows.forEach((r) =>
+    console.log(
+      `  ${r.task} halt=${r.halt}: median ${r.latencyMs.median.toFixed(0)} ms · p95 ${r.latencyMs.p95.toFixed(0)} ms · ${r.meanSteps.toFixed(1)} steps · workerd ${r.workerdGflops.toFixed(1)} GFLOP/s vs Node ${r.nodeGflops.toFixed(1)}`,
+    ),
+  );
 
   packages.forEach((p) => p.model.dispose());
   const report = { machine, command: `npm run bench${quick ? ' -- --quick' : ''}`, ceiling: peak, ceilings: ceilings.map((c) => c.gflops), inference, training, edge };
@@ -196,7 +237,15 @@ function speedUps(rows: TrainingRow[]): string[] {
   });
 }
 
-function markdown(r: { machine: Record<string, unknown>; command: string; ceiling: Ceiling; ceilings: number[]; inference: InferenceRow[]; training: TrainingRow[]; edge: EdgeReport }): string {
+function markdown(r: {
+  machine: Record<string, unknown>;
+  command: string;
+  ceiling: Ceiling;
+  ceilings: number[];
+  inference: InferenceRow[];
+  training: TrainingRow[];
+  edge: EdgeReport;
+}): string {
   const f = (v: number, d = 1) => v.toFixed(d);
   const lines = [
     '## Latest run',
@@ -210,14 +259,20 @@ function markdown(r: { machine: Record<string, unknown>; command: string; ceilin
     '',
     '| model | backend | batch | unit | median ms | min–max | GFLOP/s | % of ceiling | peak RSS MB | wasm heap MB |',
     '|---|---|---|---|---|---|---|---|---|---|',
-    ...r.inference.map((x) => `| ${x.model} | ${x.backend} | ${x.batch} | ${x.what}${x.projected ? ' (projected: steps × step)' : ''} | ${f(x.ms.median)} | ${x.projected ? '—' : `${f(x.ms.min)}–${f(x.ms.max)}`} | ${f(x.gflops, 2)} | ${f((100 * x.gflops) / r.ceiling.gflops, 0)} % | ${x.peakRssMb} | ${x.wasmHeapMb ?? '—'} |`),
+    ...r.inference.map(
+      (x) =>
+        `| ${x.model} | ${x.backend} | ${x.batch} | ${x.what}${x.projected ? ' (projected: steps × step)' : ''} | ${f(x.ms.median)} | ${x.projected ? '—' : `${f(x.ms.min)}–${f(x.ms.max)}`} | ${f(x.gflops, 2)} | ${f((100 * x.gflops) / r.ceiling.gflops, 0)} % | ${x.peakRssMb} | ${x.wasmHeapMb ?? '—'} |`,
+    ),
     '',
     ...againstPytorch(r.inference),
     '### Training (one optimizer step of the official recipe)',
     '',
     '| model | batch | workers | median ms/step | min–max | sample-steps/s | GFLOP/s | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|',
-    ...r.training.map((x) => `| ${x.model} | ${x.batch} | ${workerLabel(x)} | ${f(x.msPerStep.median, 0)} | ${f(x.msPerStep.min, 0)}–${f(x.msPerStep.max, 0)} | ${f(x.samplesPerSecond)} | ${f(x.gflops)} | ${x.peakRssMb} |`),
+    ...r.training.map(
+      (x) =>
+        `| ${x.model} | ${x.batch} | ${workerLabel(x)} | ${f(x.msPerStep.median, 0)} | ${f(x.msPerStep.min, 0)}–${f(x.msPerStep.max, 0)} | ${f(x.samplesPerSecond)} | ${f(x.gflops)} | ${x.peakRssMb} |`,
+    ),
     '',
     `Speed-up (threaded rows: same code, only the thread count differs): ${speedUps(r.training).join(' · ') || '—'}`,
     '',
@@ -227,7 +282,9 @@ function markdown(r: { machine: Record<string, unknown>; command: string; ceilin
     '',
     '| task | halt | requests | median ms | p95 ms | mean steps | GFLOP/s in workerd | GFLOP/s in Node |',
     '|---|---|---|---|---|---|---|---|',
-    ...r.edge.rows.map((x) => `| ${x.task} | ${x.halt} | ${x.requests} | ${f(x.latencyMs.median, 0)} | ${f(x.latencyMs.p95, 0)} | ${f(x.meanSteps)} | ${f(x.workerdGflops)} | ${f(x.nodeGflops)} |`),
+    ...r.edge.rows.map(
+      (x) => `| ${x.task} | ${x.halt} | ${x.requests} | ${f(x.latencyMs.median, 0)} | ${f(x.latencyMs.p95, 0)} | ${f(x.meanSteps)} | ${f(x.workerdGflops)} | ${f(x.nodeGflops)} |`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -27,7 +27,7 @@ async function readPaired(file: string): Promise<EvalReport> {
 
 async function main(): Promise<number> {
   const { values: o, positionals } = parseOptions({ options: { help: { type: 'boolean' } }, allowPositionals: true });
-  if (o.help) return console.log(USAGE), 0;
+  if (o.help) return (console.log(USAGE), 0);
   if (positionals.length !== 2) throw new UsageError(`two reports are needed, got ${positionals.length}`);
   const [fileA, fileB] = positionals as [string, string];
   const [a, b] = await Promise.all([readPaired(fileA), readPaired(fileB)]);
@@ -38,7 +38,9 @@ async function main(): Promise<number> {
   console.log(`A  ${fileA}: ${describe(a)}\nB  ${fileB}: ${describe(b)}\n`);
   console.log(`${'set'.padEnd(60)}      n      A      B   both  only A  only B  p (McNemar)`);
   const line = (label: string, r: Paired & { count: number }) =>
-    console.log(`${label.slice(0, 60).padEnd(60)} ${[r.count, r.both + r.onlyA, r.both + r.onlyB, r.both].map((v) => String(v).padStart(6)).join(' ')}  ${String(r.onlyA).padStart(6)}  ${String(r.onlyB).padStart(6)}  ${mcnemarExact(r.onlyA, r.onlyB).toPrecision(2).padStart(11)}`);
+    console.log(
+      `${label.slice(0, 60).padEnd(60)} ${[r.count, r.both + r.onlyA, r.both + r.onlyB, r.both].map((v) => String(v).padStart(6)).join(' ')}  ${String(r.onlyA).padStart(6)}  ${String(r.onlyB).padStart(6)}  ${mcnemarExact(r.onlyA, r.onlyB).toPrecision(2).padStart(11)}`,
+    );
   for (const r of rows) line(r.data, r);
   if (rows.length > 1) {
     const sum = (k: 'count' | keyof Paired) => rows.reduce((s, r) => s + r[k], 0);

@@ -43,11 +43,20 @@ const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <sp
 async function main(): Promise<number> {
   const o = parseOptions({
     options: {
-      model: { type: 'string' }, data: { type: 'string', multiple: true }, config: { type: 'string' }, limit: { type: 'string' },
-      halt: { type: 'string', default: 'never' }, tries: { type: 'string', default: '1' }, seed: { type: 'string', default: '0' }, 'max-steps': { type: 'string' }, batch: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' },
+      model: { type: 'string' },
+      data: { type: 'string', multiple: true },
+      config: { type: 'string' },
+      limit: { type: 'string' },
+      halt: { type: 'string', default: 'never' },
+      tries: { type: 'string', default: '1' },
+      seed: { type: 'string', default: '0' },
+      'max-steps': { type: 'string' },
+      batch: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean' },
     },
   }).values;
-  if (o.help) return console.log(USAGE), 0;
+  if (o.help) return (console.log(USAGE), 0);
   if (!o.model || !o.data?.length) throw new UsageError('--model and --data are required');
   if (!(SEARCH_HALTS as readonly string[]).includes(o.halt!)) throw new UsageError(`--halt must be one of ${SEARCH_HALTS.join(', ')}, got ${JSON.stringify(o.halt)}`);
   const halt = o.halt as SearchHalt;
@@ -65,16 +74,24 @@ async function main(): Promise<number> {
   // Every set is checked before any is evaluated.
   for (const set of sets) {
     if (set.shape.seqLen !== model.config.seq_len || set.shape.vocabSize !== model.config.vocab_size) {
-      throw new TrmError('invalid_data', `${set.description}: seq_len ${set.shape.seqLen}, vocab ${set.shape.vocabSize} do not fit the model (seq_len ${model.config.seq_len}, vocab ${model.config.vocab_size})`);
+      throw new TrmError(
+        'invalid_data',
+        `${set.description}: seq_len ${set.shape.seqLen}, vocab ${set.shape.vocabSize} do not fit the model (seq_len ${model.config.seq_len}, vocab ${model.config.vocab_size})`,
+      );
     }
   }
   const trm = createTrm(model.config, model.weights);
   const batchSize = batch ?? defaultBatchSize(trm);
-  console.log(`model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${halt}${tries > 1 ? ` · ${tries} tries (seed ${seed})` : ''} · ${maxSteps ?? model.config.halt_max_steps} steps max · batch ${batchSize}`);
+  console.log(
+    `model   ${model.source.name} · D ${model.config.hidden_size} · T ${model.config.H_cycles} · n ${model.config.L_cycles} · halt ${halt}${tries > 1 ? ` · ${tries} tries (seed ${seed})` : ''} · ${maxSteps ?? model.config.halt_max_steps} steps max · batch ${batchSize}`,
+  );
 
   const results: (EvaluationResult & { data: string; fingerprint: string; arc?: ArcVotingResult['passAt'] })[] = [];
   for (const set of sets) {
-    const bar = new cliProgress.SingleBar({ format: `${fitName(set.description)} |{bar}| {value}/{total} · ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 60_000 }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: `${fitName(set.description)} |{bar}| {value}/{total} · ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 60_000 },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(set.examples.length, 0);
     const voter = set.arc ? createArcVoter(set.arc.identifiers, set.arc.testPuzzles) : null;
     const r = await evaluate(trm, set.examples, {
@@ -97,9 +114,16 @@ async function main(): Promise<number> {
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   console.log(`\nset                                                           n     exact   token   valid   mean steps${tries > 1 ? '  all copies' : ''}  σ(q)   q right  s`);
   for (const r of results) {
-    console.log(`${fitName(r.data).padEnd(60)} ${String(r.count).padStart(5)}  ${pct(r.exactAccuracy).padStart(6)}  ${pct(r.tokenAccuracy).padStart(6)}  ${(r.validAccuracy === undefined ? '—' : pct(r.validAccuracy)).padStart(6)}  ${r.meanSteps.toFixed(2).padStart(10)}${tries > 1 ? r.meanWork.toFixed(2).padStart(12) : ''}  ${r.meanConfidence.toFixed(2)}  ${pct(r.qHaltAccuracy).padStart(7)}  ${r.seconds.toFixed(0)}`);
+    console.log(
+      `${fitName(r.data).padEnd(60)} ${String(r.count).padStart(5)}  ${pct(r.exactAccuracy).padStart(6)}  ${pct(r.tokenAccuracy).padStart(6)}  ${(r.validAccuracy === undefined ? '—' : pct(r.validAccuracy)).padStart(6)}  ${r.meanSteps.toFixed(2).padStart(10)}${tries > 1 ? r.meanWork.toFixed(2).padStart(12) : ''}  ${r.meanConfidence.toFixed(2)}  ${pct(r.qHaltAccuracy).padStart(7)}  ${r.seconds.toFixed(0)}`,
+    );
     console.log(`  exact after each step: ${r.exactByStep.map(pct).join(' ')}`);
-    if (r.arc) console.log(`  ARC voting (per-evaluation votes): ${Object.entries(r.arc).map(([k, v]) => `pass@${k} ${pct(v)}`).join(' · ')}`);
+    if (r.arc)
+      console.log(
+        `  ARC voting (per-evaluation votes): ${Object.entries(r.arc)
+          .map(([k, v]) => `pass@${k} ${pct(v)}`)
+          .join(' · ')}`,
+      );
   }
   const quantization = 'metadata' in model ? model.metadata.quantization : 'fp32';
   const report = { model: model.source.name, quantization, config: model.config, halt, ...(tries > 1 ? { tries, seed } : {}), results };

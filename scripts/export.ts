@@ -34,7 +34,13 @@ function cardRows(reports: Reports, config: TrmConfig): CardEvaluation[] {
     checkReportModel(file, report, config);
     for (const r of report.results) {
       rows.push({
-        data: r.data, count: r.count, halt: report.halt, exactAccuracy: r.exactAccuracy, tokenAccuracy: r.tokenAccuracy, validAccuracy: r.validAccuracy, meanSteps: r.meanSteps,
+        data: r.data,
+        count: r.count,
+        halt: report.halt,
+        exactAccuracy: r.exactAccuracy,
+        tokenAccuracy: r.tokenAccuracy,
+        validAccuracy: r.validAccuracy,
+        meanSteps: r.meanSteps,
         ...(report.quantization ? { quantization: report.quantization } : {}),
         ...(report.tries ? { tries: report.tries, meanWork: r.meanWork, ...(report.seed ? { seed: report.seed } : {}) } : {}),
       });
@@ -46,14 +52,21 @@ function cardRows(reports: Reports, config: TrmConfig): CardEvaluation[] {
 async function main(): Promise<number> {
   const o = parseOptions({
     options: {
-      run: { type: 'string' }, package: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' }, evals: { type: 'string', multiple: true },
-      title: { type: 'string' }, notes: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
+      run: { type: 'string' },
+      package: { type: 'string' },
+      quant: { type: 'string', default: 'int8' },
+      out: { type: 'string' },
+      evals: { type: 'string', multiple: true },
+      title: { type: 'string' },
+      notes: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      help: { type: 'boolean' },
     },
   }).values;
-  if (o.help) return console.log(USAGE), 0;
+  if (o.help) return (console.log(USAGE), 0);
   const notes = o.notes === undefined ? undefined : (await readOptionFile('notes', o.notes)).trim(); // read first: a missing file stops before any work
   if (o.package) {
-    if (o.run) throw new UsageError('give --run (package a run) or --package (add to a package\'s card), not both');
+    if (o.run) throw new UsageError("give --run (package a run) or --package (add to a package's card), not both");
     if (!o.evals?.length && !o.notes) throw new UsageError('--package needs --evals or --notes');
     const reports = await readReports(o.evals);
     const pkg = await readPackageFolder(o.package);

@@ -25,8 +25,12 @@ const USAGE = `usage: npm run fuzz -- [--surface <name|all>] [--runs N] [--seed 
 async function main(): Promise<number> {
   const o = parseOptions({
     options: {
-      surface: { type: 'string', default: 'all' }, runs: { type: 'string', default: '1000' }, seed: { type: 'string' },
-      'timeout-ms': { type: 'string', default: '5000' }, out: { type: 'string', default: 'runs/fuzz' }, help: { type: 'boolean', default: false },
+      surface: { type: 'string', default: 'all' },
+      runs: { type: 'string', default: '1000' },
+      seed: { type: 'string' },
+      'timeout-ms': { type: 'string', default: '5000' },
+      out: { type: 'string', default: 'runs/fuzz' },
+      help: { type: 'boolean', default: false },
     },
   }).values;
   if (o.help) {
@@ -42,14 +46,20 @@ async function main(): Promise<number> {
   let failed = 0;
   for (const surface of chosen) {
     const r = await fuzz(surface, { runs, seed, timeoutMs });
-    const refused = Object.entries(r.refused).map(([code, n]) => `${code} ${n}`).join(', ');
-    console.log(`${surface.name.padEnd(12)} ${r.failure ? 'FAILED' : 'held  '} ${runs} mutants (seed ${seed}, ${(r.ms / 1000).toFixed(1)} s): loaded ${r.loaded}, refused ${refused || 0}`);
+    const refused = Object.entries(r.refused)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ');
+    console.log(
+      `${surface.name.padEnd(12)} ${r.failure ? 'FAILED' : 'held  '} ${runs} mutants (seed ${seed}, ${(r.ms / 1000).toFixed(1)} s): loaded ${r.loaded}, refused ${refused || 0}`,
+    );
     if (r.failure) {
       failed++;
       await mkdir(o.out!, { recursive: true });
       const file = join(o.out!, `${surface.name}-${seed}.bin`);
       await writeFile(file, r.failure.bytes);
-      console.log(`  escaped: ${r.failure.error}\n  smallest mutant (a regression case for test/fuzz/regressions.json): ${JSON.stringify({ surface: surface.name, recipe: r.failure.recipe })}\n  written to ${file} (${r.failure.bytes.length} bytes)`);
+      console.log(
+        `  escaped: ${r.failure.error}\n  smallest mutant (a regression case for test/fuzz/regressions.json): ${JSON.stringify({ surface: surface.name, recipe: r.failure.recipe })}\n  written to ${file} (${r.failure.bytes.length} bytes)`,
+      );
     }
   }
   return failed ? 1 : 0;

@@ -23,12 +23,18 @@ async function main(): Promise<number> {
   const parsed = parseOptions({
     allowPositionals: true,
     options: {
-      task: { type: 'string' }, config: { type: 'string' }, quant: { type: 'string', default: 'int8' }, out: { type: 'string' },
-      tasks: { type: 'string' }, identifiers: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean' },
+      task: { type: 'string' },
+      config: { type: 'string' },
+      quant: { type: 'string', default: 'int8' },
+      out: { type: 'string' },
+      tasks: { type: 'string' },
+      identifiers: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      help: { type: 'boolean' },
     },
   });
   const o = parsed.values;
-  if (o.help) return console.log(USAGE), 0;
+  if (o.help) return (console.log(USAGE), 0);
   const [checkpoint] = parsed.positionals;
   if (!checkpoint || parsed.positionals.length > 1) throw new UsageError('give exactly one checkpoint');
   if (!o.task) throw new UsageError('--task is required');
@@ -38,23 +44,30 @@ async function main(): Promise<number> {
   if (task === 'arc' && !o.identifiers) throw new UsageError('an ARC package needs --identifiers to know which task each puzzle row belongs to');
 
   // Read before the checkpoint (an ARC one is 2 GB).
-  const identifiers = o.identifiers === undefined ? undefined : await readOptionFile('identifiers', o.identifiers).then((text) => {
-    try {
-      return JSON.parse(text) as string[];
-    } catch (e) {
-      throw new TrmError('invalid_identifiers', `--identifiers ${o.identifiers}: not JSON (${(e as Error).message})`);
-    }
-  });
+  const identifiers =
+    o.identifiers === undefined
+      ? undefined
+      : await readOptionFile('identifiers', o.identifiers).then((text) => {
+          try {
+            return JSON.parse(text) as string[];
+          } catch (e) {
+            throw new TrmError('invalid_identifiers', `--identifiers ${o.identifiers}: not JSON (${(e as Error).message})`);
+          }
+        });
   await initBackend('wasm');
   const model = await loadCheckpointFile(checkpoint, { task, ...(o.config ? { configPath: o.config } : {}) });
   let arc: { identifiers: string[] } | undefined;
   let puzzleRows: { table: Float32Array; config: typeof model.config } | undefined;
   if (identifiers !== undefined) {
     if (!Array.isArray(identifiers) || identifiers.length !== model.config.num_puzzle_identifiers) {
-      throw new TrmError('invalid_identifiers', `${o.identifiers} lists ${Array.isArray(identifiers) ? identifiers.length : 'no'} identifiers; the checkpoint has ${model.config.num_puzzle_identifiers} puzzle rows`);
+      throw new TrmError(
+        'invalid_identifiers',
+        `${o.identifiers} lists ${Array.isArray(identifiers) ? identifiers.length : 'no'} identifiers; the checkpoint has ${model.config.num_puzzle_identifiers} puzzle rows`,
+      );
     }
     if (o.tasks) {
-      const list = o.tasks.includes(',') || !o.tasks.endsWith('.txt') && !o.tasks.endsWith('.json') ? o.tasks.split(',') : (await readOptionFile('tasks', o.tasks)).split(/[\s,]+/);
+      const list =
+        o.tasks.includes(',') || (!o.tasks.endsWith('.txt') && !o.tasks.endsWith('.json')) ? o.tasks.split(',') : (await readOptionFile('tasks', o.tasks)).split(/[\s,]+/);
       const selection = selectArcRows(identifiers, new Set(list.map((t) => t.trim()).filter(Boolean)));
       puzzleRows = takeRows(model.weights.puzzleEmb!.dataSync() as Float32Array, model.config.puzzle_emb_ndim, selection.rows, model.config);
       arc = { identifiers: selection.identifiers };

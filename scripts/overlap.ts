@@ -28,7 +28,7 @@ generation as the training did.`;
 
 async function main(): Promise<number> {
   const o = parseOptions({ options: { run: { type: 'string', multiple: true }, data: { type: 'string', multiple: true }, help: { type: 'boolean' } } }).values;
-  if (o.help) return console.log(USAGE), 0;
+  if (o.help) return (console.log(USAGE), 0);
   if (!o.run?.length || !o.data?.length) throw new UsageError('--run and --data are required');
 
   const sets = await Promise.all(o.data.map((spec) => openEvalSet(spec)));
@@ -39,24 +39,38 @@ async function main(): Promise<number> {
   const { seqLen, vocabSize } = sets[0]!.shape;
   for (const { dir, run } of runs) {
     if (run.model.seq_len !== seqLen || run.model.vocab_size !== vocabSize) {
-      throw new TrmError('invalid_data', `--run ${dir} trained on sequences of ${run.model.seq_len} tokens (vocab ${run.model.vocab_size}), the --data sets are of ${seqLen} (vocab ${vocabSize}): check them against a run of their task`);
+      throw new TrmError(
+        'invalid_data',
+        `--run ${dir} trained on sequences of ${run.model.seq_len} tokens (vocab ${run.model.vocab_size}), the --data sets are of ${seqLen} (vocab ${vocabSize}): check them against a run of their task`,
+      );
     }
   }
   const match = equivalenceFor(sets[0]!.shape.task, sets[0]!.shape.seqLen);
   // Each held-out input's key → the inputs with that key, and the sets and positions that hold them.
   const held = new Map<string, { tokens: Int32Array; set: number; index: number }[]>();
-  sets.forEach((s, set) => s.examples.forEach(({ tokens }, index) => {
-    const k = match.key(tokens);
-    held.set(k, [...(held.get(k) ?? []), { tokens, set, index }]);
-  }));
-  console.log(`held out  ${sets.reduce((n, s) => n + s.examples.length, 0).toLocaleString('en')} puzzles in ${sets.length} set${sets.length > 1 ? 's' : ''}; equivalent: ${match.what}`);
+  sets.forEach((s, set) =>
+    s.examples.forEach(({ tokens }, index) => {
+      const k = match.key(tokens);
+      held.set(k, [...(held.get(k) ?? []), { tokens, set, index }]);
+    }),
+  );
+  console.log(
+    `held out  ${sets.reduce((n, s) => n + s.examples.length, 0).toLocaleString('en')} puzzles in ${sets.length} set${sets.length > 1 ? 's' : ''}; equivalent: ${match.what}`,
+  );
 
-  const same = sets.map(() => new Set<number>()), equivalent = sets.map(() => new Set<number>());
+  const same = sets.map(() => new Set<number>()),
+    equivalent = sets.map(() => new Set<number>());
   for (const { dir, run } of runs) {
-    for (const p of run.phases) console.log(`run       ${dir}: steps ${(p.step + 1).toLocaleString('en')}-${p.end.toLocaleString('en')} on ${p.data} (seed ${p.seed}), ${p.draws.toLocaleString('en')} examples drawn`);
+    for (const p of run.phases)
+      console.log(
+        `run       ${dir}: steps ${(p.step + 1).toLocaleString('en')}-${p.end.toLocaleString('en')} on ${p.data} (seed ${p.seed}), ${p.draws.toLocaleString('en')} examples drawn`,
+      );
     if (run.init) console.log(`          started from ${run.init.from} (${run.init.provenance}): not replayed here`);
     const total = run.phases.reduce((s, p) => s + p.draws, 0);
-    const bar = new cliProgress.SingleBar({ format: 'replaying |{bar}| {value}/{total} drawn · ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 60_000 }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: 'replaying |{bar}| {value}/{total} drawn · ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 60_000 },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(total, 0);
     let drawn = 0;
     for await (const chunk of run.chunks()) {
@@ -80,7 +94,9 @@ async function main(): Promise<number> {
   console.log(`\n${'set'.padEnd(60)} ${'n'.padStart(5)} ${'same'.padStart(6)} ${'equivalent'.padStart(11)}`);
   sets.forEach((s, i) => {
     const which = [same[i]!.size ? `same ${list(same[i]!)}` : '', equivalent[i]!.size ? `equivalent ${list(equivalent[i]!)}` : ''].filter(Boolean).join('; ');
-    console.log(`${s.description.slice(0, 60).padEnd(60)} ${String(s.examples.length).padStart(5)} ${String(same[i]!.size).padStart(6)} ${String(equivalent[i]!.size).padStart(11)}${which ? `  (${which})` : ''}`);
+    console.log(
+      `${s.description.slice(0, 60).padEnd(60)} ${String(s.examples.length).padStart(5)} ${String(same[i]!.size).padStart(6)} ${String(equivalent[i]!.size).padStart(11)}${which ? `  (${which})` : ''}`,
+    );
   });
   return [...same, ...equivalent].some((h) => h.size) ? 3 : 0;
 }

@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   const { values } = parseOptions({
     options: { fixtures: { type: 'string' }, backend: { type: 'string', default: 'wasm' }, json: { type: 'string' }, help: { type: 'boolean' } },
   });
-  if (values.help) return console.log(USAGE), 0;
+  if (values.help) return (console.log(USAGE), 0);
   if (!values.fixtures) throw new UsageError('--fixtures is required');
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new UsageError('--backend must be wasm or cpu');
 

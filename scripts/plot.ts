@@ -13,7 +13,7 @@ const USAGE = 'usage: npm run plot -- --run <run dir> [--out <file.svg>]';
 
 async function main(): Promise<number> {
   const o = parseOptions({ options: { run: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } }).values;
-  if (o.help) return console.log(USAGE), 0;
+  if (o.help) return (console.log(USAGE), 0);
   if (!o.run) throw new UsageError('--run is required');
   if (o.out) await checkOutputFile('out', o.out);
   const spec = await readRunSpec(o.run);

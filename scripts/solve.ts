@@ -39,11 +39,19 @@ const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task
 function options() {
   return parseOptions({
     options: {
-      model: { type: 'string' }, task: { type: 'string' }, puzzle: { type: 'string' }, 'puzzle-file': { type: 'string' },
-      config: { type: 'string' }, 'max-steps': { type: 'string' }, halt: { type: 'string', default: 'never' },
-      tries: { type: 'string', default: '1' }, seed: { type: 'string', default: '0' },
+      model: { type: 'string' },
+      task: { type: 'string' },
+      puzzle: { type: 'string' },
+      'puzzle-file': { type: 'string' },
+      config: { type: 'string' },
+      'max-steps': { type: 'string' },
+      halt: { type: 'string', default: 'never' },
+      tries: { type: 'string', default: '1' },
+      seed: { type: 'string', default: '0' },
       id: { type: 'string' },
-      backend: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'wasm' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   }).values;
 }
@@ -51,9 +59,11 @@ function options() {
 /** The puzzle in the form the task's codec parses. */
 async function readPuzzle(task: TaskName, inline: string | undefined, file: string | undefined, id: string | undefined): Promise<unknown> {
   if ((inline === undefined) === (file === undefined)) throw new UsageError('give exactly one of --puzzle and --puzzle-file');
-  const text = inline ?? (await readFile(file!, 'utf8').catch(() => {
-    throw new UsageError(`--puzzle-file ${file}: cannot read`);
-  }));
+  const text =
+    inline ??
+    (await readFile(file!, 'utf8').catch(() => {
+      throw new UsageError(`--puzzle-file ${file}: cannot read`);
+    }));
   if (task === 'maze') return text.includes('|') ? text.split('|') : text;
   if (task !== 'arc') return text;
   let json: { train?: unknown; test?: unknown };
@@ -104,7 +114,9 @@ async function main(): Promise<void> {
   const steps: { step: number; confidence: number; solution: unknown }[] = [];
   const log = (line: string) => !o.json && console.log(line);
 
-  log(`model   ${model.source.name} (${model.source.format}) · ${task} · D ${c.hidden_size} · T ${c.H_cycles} · n ${c.L_cycles} · ${countParameters(c).toLocaleString('en')} parameters · ${o.backend} backend`);
+  log(
+    `model   ${model.source.name} (${model.source.format}) · ${task} · D ${c.hidden_size} · T ${c.H_cycles} · n ${c.L_cycles} · ${countParameters(c).toLocaleString('en')} parameters · ${o.backend} backend`,
+  );
   if (task !== 'arc') log(`puzzle\n${render(task, getTask(task, c.seq_len).format(getTask(task, c.seq_len).parse(puzzle)))}`);
   let result: Solution;
   try {
@@ -114,12 +126,15 @@ async function main(): Promise<void> {
       tries,
       seed,
       // ARC's answer is a vote at the end: no steps to show
-      onStep: task === 'arc' ? undefined : (s) => {
-        steps.push({ step: s.step, confidence: s.confidence, solution: s.solution });
-        const changed = steps.length > 1 ? diffCount(steps[steps.length - 2]!.solution, s.solution) : 0;
-        const note = steps.length === 1 ? '' : changed === null ? '  answer changed size' : `  ${changed} cells changed`;
-        log(`step ${String(s.step).padStart(2)}/${maxSteps ?? c.halt_max_steps}  confidence ${s.confidence.toFixed(3)}${tries > 1 ? `  copy ${s.copy}` : ''}${note}`);
-      },
+      onStep:
+        task === 'arc'
+          ? undefined
+          : (s) => {
+              steps.push({ step: s.step, confidence: s.confidence, solution: s.solution });
+              const changed = steps.length > 1 ? diffCount(steps[steps.length - 2]!.solution, s.solution) : 0;
+              const note = steps.length === 1 ? '' : changed === null ? '  answer changed size' : `  ${changed} cells changed`;
+              log(`step ${String(s.step).padStart(2)}/${maxSteps ?? c.halt_max_steps}  confidence ${s.confidence.toFixed(3)}${tries > 1 ? `  copy ${s.copy}` : ''}${note}`);
+            },
     });
   } finally {
     solver.dispose();
@@ -132,7 +147,9 @@ async function main(): Promise<void> {
   log(`solution\n${render(task, result.solution)}`);
   const why = !result.halted ? 'maxSteps budget' : halt === 'verified' && result.verified ? 'verified' : halt === 'q' && result.qHalt > 0 ? 'q_halt > 0' : 'halt_max_steps';
   const copies = tries > 1 ? ` · copy ${result.copy} of ${tries} (${result.work} steps over all copies)` : '';
-  log(`${result.halted ? 'halted' : 'stopped'} at step ${result.steps} (${why})${copies} · confidence σ(q_halt) = ${result.confidence.toFixed(3)} · verified: ${result.verified ? 'yes' : 'no'} · ${(ms / 1000).toFixed(2)} s`);
+  log(
+    `${result.halted ? 'halted' : 'stopped'} at step ${result.steps} (${why})${copies} · confidence σ(q_halt) = ${result.confidence.toFixed(3)} · verified: ${result.verified ? 'yes' : 'no'} · ${(ms / 1000).toFixed(2)} s`,
+  );
 }
 
 /** Cells that differ between two consecutive answers, or null when the answer changed size (ARC). */

@@ -23,7 +23,20 @@ import type { LoadedModel } from '../model/load.js';
 import type { LoadedPackage } from '../model/pack/read.js';
 import { workerReplicas } from '../model/runtime/node-replicas.js';
 import { answerChecker, openEvalSet, openTrainingData } from './lib/data-spec.js';
-import { appendMetrics, checkNewRunDir, createRunDir, currentData, exists, loadSnapshot, readRunSpec, saveSnapshot, truncateMetrics, withDataPhase, writeRunSpec, type RunSpec } from './lib/run-dir.js';
+import {
+  appendMetrics,
+  checkNewRunDir,
+  createRunDir,
+  currentData,
+  exists,
+  loadSnapshot,
+  readRunSpec,
+  saveSnapshot,
+  truncateMetrics,
+  withDataPhase,
+  writeRunSpec,
+  type RunSpec,
+} from './lib/run-dir.js';
 import { decimal, integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --out <run dir> [options]
@@ -54,12 +67,25 @@ const USAGE = `usage: npm run train -- --config <preset|file> --data <spec> --ou
 function args() {
   return parseOptions({
     options: {
-      config: { type: 'string' }, init: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean', default: false },
-      batch: { type: 'string' }, lr: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' },
+      config: { type: 'string' },
+      init: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      batch: { type: 'string' },
+      lr: { type: 'string' },
+      steps: { type: 'string' },
+      warmup: { type: 'string' },
+      seed: { type: 'string' },
       // No defaults for --eval-every and --eval-limit: given without --eval, or with --resume, they are refused.
-      eval: { type: 'string' }, 'eval-every': { type: 'string' }, 'eval-limit': { type: 'string' },
-      'max-minutes': { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-minutes': { type: 'string', default: '10' },
-      workers: { type: 'string', default: String(availableParallelism()) }, help: { type: 'boolean', default: false },
+      eval: { type: 'string' },
+      'eval-every': { type: 'string' },
+      'eval-limit': { type: 'string' },
+      'max-minutes': { type: 'string' },
+      'max-steps': { type: 'string' },
+      'checkpoint-minutes': { type: 'string', default: '10' },
+      workers: { type: 'string', default: String(availableParallelism()) },
+      help: { type: 'boolean', default: false },
     },
   }).values;
 }
@@ -90,7 +116,13 @@ async function newRunSpec(o: ReturnType<typeof args>, init?: LoadedModel | Loade
   }
   const recipe = shape.task in TASK_RECIPES ? TASK_RECIPES[shape.task as keyof typeof TASK_RECIPES] : {};
   const overrides = Object.fromEntries(
-    Object.entries({ global_batch_size: integer('batch', o.batch, 1), lr: decimal('lr', o.lr), total_steps: integer('steps', o.steps, 1), lr_warmup_steps: integer('warmup', o.warmup, 0), seed: integer('seed', o.seed, 1) }).filter(([, v]) => v !== undefined),
+    Object.entries({
+      global_batch_size: integer('batch', o.batch, 1),
+      lr: decimal('lr', o.lr),
+      total_steps: integer('steps', o.steps, 1),
+      lr_warmup_steps: integer('warmup', o.warmup, 0),
+      seed: integer('seed', o.seed, 1),
+    }).filter(([, v]) => v !== undefined),
   );
   return {
     version: 1,
@@ -110,12 +142,20 @@ function initProvenance(init: LoadedModel | LoadedPackage): string {
   if (!p) return init.source.name;
   const t = p.training as { steps?: number; compute_hours?: number } | undefined;
   const n = (v: number) => v.toLocaleString('en');
-  return [p.source, p.data && `data ${p.data}`, t?.steps !== undefined && `${n(t.steps)} steps`, t?.compute_hours !== undefined && `${t.compute_hours} h`, p.init && `initialised from ${p.init}`].filter(Boolean).join('; ');
+  return [
+    p.source,
+    p.data && `data ${p.data}`,
+    t?.steps !== undefined && `${n(t.steps)} steps`,
+    t?.compute_hours !== undefined && `${t.compute_hours} h`,
+    p.init && `initialised from ${p.init}`,
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 async function main(): Promise<number> {
   const o = args();
-  if (o.help) return console.log(USAGE), 0;
+  if (o.help) return (console.log(USAGE), 0);
   if (!o.out) throw new UsageError('--out is required');
   const workers = integer('workers', o.workers!, 1);
   const maxMinutes = decimal('max-minutes', o['max-minutes']);
@@ -123,7 +163,9 @@ async function main(): Promise<number> {
   const checkpointMs = decimal('checkpoint-minutes', o['checkpoint-minutes'])! * 60_000;
   const fixed = FIXED_AT_CREATION.filter((k) => o[k] !== undefined);
   if (o.resume && fixed.length) {
-    throw new UsageError(`--resume continues the run as it was created: ${fixed.map((k) => `--${k}`).join(', ')} cannot change; only --data (a new phase), --max-minutes, --max-steps, --checkpoint-minutes and --workers may`);
+    throw new UsageError(
+      `--resume continues the run as it was created: ${fixed.map((k) => `--${k}`).join(', ')} cannot change; only --data (a new phase), --max-minutes, --max-steps, --checkpoint-minutes and --workers may`,
+    );
   }
   if (!o.resume && o.eval === undefined && (o['eval-every'] !== undefined || o['eval-limit'] !== undefined)) throw new UsageError('--eval-every and --eval-limit need --eval');
   // A new run's folder is created only once everything is checked: a failure before then leaves no half run behind.
@@ -138,13 +180,17 @@ async function main(): Promise<number> {
   const { source, shape } = await openTrainingData(phase.data, phase.seed);
   const c = spec.model;
   if (shape.seqLen !== c.seq_len || shape.vocabSize !== c.vocab_size || shape.identifiers > c.num_puzzle_identifiers) {
-    throw new UsageError(`--data ${phase.data}: seq_len ${shape.seqLen}, vocab ${shape.vocabSize}, identifiers ${shape.identifiers} do not fit the run's model (seq_len ${c.seq_len}, vocab ${c.vocab_size}, identifiers ${c.num_puzzle_identifiers})`);
+    throw new UsageError(
+      `--data ${phase.data}: seq_len ${shape.seqLen}, vocab ${shape.vocabSize}, identifiers ${shape.identifiers} do not fit the run's model (seq_len ${c.seq_len}, vocab ${c.vocab_size}, identifiers ${c.num_puzzle_identifiers})`,
+    );
   }
   if (checkpoint && o.data) await writeRunSpec(o.out, spec);
 
   const evalSet = spec.eval ? await openEvalSet(spec.eval.data, spec.eval.limit) : null;
   if (evalSet && (evalSet.shape.seqLen !== c.seq_len || evalSet.shape.vocabSize !== c.vocab_size)) {
-    throw new UsageError(`--eval ${spec.eval!.data}: seq_len ${evalSet.shape.seqLen}, vocab ${evalSet.shape.vocabSize} do not fit the run's model (seq_len ${c.seq_len}, vocab ${c.vocab_size})`);
+    throw new UsageError(
+      `--eval ${spec.eval!.data}: seq_len ${evalSet.shape.seqLen}, vocab ${evalSet.shape.vocabSize} do not fit the run's model (seq_len ${c.seq_len}, vocab ${c.vocab_size})`,
+    );
   }
   const verify = evalSet ? answerChecker(evalSet.shape) : undefined;
   await registerGradients();
@@ -170,9 +216,13 @@ async function main(): Promise<number> {
 
   const total = spec.training.total_steps;
   console.log(`run     ${o.out} (${o.resume ? `resumed at step ${trainer.step}` : spec.init ? `new, from ${spec.init.from}` : 'new'})`);
-  console.log(`model   D ${c.hidden_size} · ${c.mlp_t ? 'mlp_t' : `attention ${c.num_heads} heads`} · T ${c.H_cycles} · n ${c.L_cycles} · N_sup ${c.halt_max_steps} · ${countParameters(c).toLocaleString('en')} parameters`);
+  console.log(
+    `model   D ${c.hidden_size} · ${c.mlp_t ? 'mlp_t' : `attention ${c.num_heads} heads`} · T ${c.H_cycles} · n ${c.L_cycles} · N_sup ${c.halt_max_steps} · ${countParameters(c).toLocaleString('en')} parameters`,
+  );
   console.log(`data    ${source.description}${phase.step ? ` (from step ${phase.step + 1})` : ''}`);
-  console.log(`train   batch ${spec.training.global_batch_size} · lr ${spec.training.lr} · ${total} steps · ${backend} backend · ${backend === 'wasm' ? workers : 1} worker${workers > 1 && backend === 'wasm' ? 's' : ''} · seed ${spec.training.seed}${evalSet ? `\neval    ${evalSet.description} every ${spec.eval!.every} steps` : ''}`);
+  console.log(
+    `train   batch ${spec.training.global_batch_size} · lr ${spec.training.lr} · ${total} steps · ${backend} backend · ${backend === 'wasm' ? workers : 1} worker${workers > 1 && backend === 'wasm' ? 's' : ''} · seed ${spec.training.seed}${evalSet ? `\neval    ${evalSet.description} every ${spec.eval!.every} steps` : ''}`,
+  );
 
   let interrupted = false;
   const onSignal = () => {
@@ -184,7 +234,13 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const bar = new cliProgress.SingleBar(
-    { format: 'step {value}/{total} |{bar}| {exps} ex/s · loss {loss} · exact {exact} · halt {halt} · ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 30_000, etaBuffer: 50, hideCursor: true },
+    {
+      format: 'step {value}/{total} |{bar}| {exps} ex/s · loss {loss} · exact {exact} · halt {halt} · ETA {eta_formatted}',
+      noTTYOutput: true,
+      notTTYSchedule: 30_000,
+      etaBuffer: 50,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, trainer.step, { exps: '-', loss: '-', exact: '-', halt: '-' });
@@ -220,7 +276,9 @@ async function main(): Promise<number> {
         await appendMetrics(o.out, { type: 'eval', time: new Date().toISOString(), step: m.step, data: evalSet.description, ...r });
         bar.stop();
         const valid = r.validAccuracy === undefined ? '' : ` · valid ${(100 * r.validAccuracy).toFixed(1)}%`;
-        console.log(`eval @ ${m.step}: exact ${(100 * r.exactAccuracy).toFixed(1)}% · token ${(100 * r.tokenAccuracy).toFixed(1)}%${valid} · ${r.count} examples · ${r.seconds.toFixed(0)} s`);
+        console.log(
+          `eval @ ${m.step}: exact ${(100 * r.exactAccuracy).toFixed(1)}% · token ${(100 * r.tokenAccuracy).toFixed(1)}%${valid} · ${r.count} examples · ${r.seconds.toFixed(0)} s`,
+        );
         bar.start(total, m.step, { exps: '-', loss: '-', exact: '-', halt: '-' });
       }
       if (Date.now() - lastCheckpoint > checkpointMs) {

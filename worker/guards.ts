@@ -31,7 +31,10 @@ export const limitBody: Guard = async (c, next) => {
 const presented = (auth: string | undefined, header: string | undefined) => (auth?.startsWith('Bearer ') ? auth.slice(7).trim() : header?.trim());
 
 export const authenticate: Guard = async (c, next) => {
-  const keys = (c.env.API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  const keys = (c.env.API_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   if (keys.length) {
     const key = presented(c.req.header('authorization'), c.req.header('x-api-key'));
     let ok = false;

@@ -19,8 +19,15 @@ app.onError(onError);
 app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
 
 app.use('*', async (c, next) => {
-  const allowed = (c.env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  return cors({ origin: (origin) => (allowed.includes('*') ? '*' : allowed.includes(origin) ? origin : null), allowHeaders: ['content-type', 'authorization', 'x-api-key'], allowMethods: ['GET', 'POST', 'OPTIONS'] })(c, next);
+  const allowed = (c.env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return cors({
+    origin: (origin) => (allowed.includes('*') ? '*' : allowed.includes(origin) ? origin : null),
+    allowHeaders: ['content-type', 'authorization', 'x-api-key'],
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+  })(c, next);
 });
 app.use('/v1/*', rateLimit, authenticate, requireJson, limitBody);
 
@@ -34,6 +41,13 @@ app.get('/models/*', async (c) => {
 });
 app.route('/', solveRoutes);
 app.route('/', modelRoutes);
-app.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'trm-edge', version: '0.1.0', description: 'Tiny Recursive Model solver: Sudoku and mazes (ARC with an imported model). Errors: { error: { code, message, path? } }.' } });
+app.doc('/openapi.json', {
+  openapi: '3.0.0',
+  info: {
+    title: 'trm-edge',
+    version: '0.1.0',
+    description: 'Tiny Recursive Model solver: Sudoku and mazes (ARC with an imported model). Errors: { error: { code, message, path? } }.',
+  },
+});
 
 export default app;

@@ -9,12 +9,21 @@ const grid = z
   .array(z.array(z.number().int().min(0).max(9)).min(1).max(30))
   .min(1)
   .max(30)
-  .openapi({ description: 'ARC grid: rows of colours 0-9, at most 30×30', example: [[0, 1], [1, 0]] });
+  .openapi({
+    description: 'ARC grid: rows of colours 0-9, at most 30×30',
+    example: [
+      [0, 1],
+      [1, 0],
+    ],
+  });
 
 const sudokuPuzzle = z
   .union([
     z.string().max(200).openapi({ description: "81 characters, '.' or '0' for blanks (whitespace ignored)" }),
-    z.array(z.array(z.union([z.number().int().min(0).max(9), z.null()])).length(9)).length(9).openapi({ description: '9×9 digits, 0 or null blank' }),
+    z
+      .array(z.array(z.union([z.number().int().min(0).max(9), z.null()])).length(9))
+      .length(9)
+      .openapi({ description: '9×9 digits, 0 or null blank' }),
   ])
   .openapi({ example: '53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79' });
 
@@ -28,16 +37,28 @@ const mazePuzzle = z
 const arcPuzzle = z
   .object({
     id: z.string().min(1).max(200).openapi({ description: 'the task id the model was trained on (an ARC model only knows its own tasks)', example: '007bbfb7' }),
-    train: z.array(z.object({ input: grid, output: grid })).max(20).optional(),
-    test: z.array(z.object({ input: grid, output: grid.optional() })).min(1).max(10),
+    train: z
+      .array(z.object({ input: grid, output: grid }))
+      .max(20)
+      .optional(),
+    test: z
+      .array(z.object({ input: grid, output: grid.optional() }))
+      .min(1)
+      .max(10),
   })
   .openapi({ description: 'ARC task JSON with its id' });
 
 const options = z
   .object({
     maxSteps: z.number().int().min(1).optional().openapi({ description: 'supervision steps at most (default: the model’s halt_max_steps; capped by the server’s MAX_STEPS)' }),
-    halt: z.enum(['q', 'never', 'verified']).default('q').openapi({ description: "'q': stop once q_halt > 0 (fast, default); 'never': run every step (the official evaluation); 'verified': stop once the answer passes the task's check (Sudoku, Maze)" }),
-    tries: z.number().int().min(1).max(16).default(1).openapi({ description: "Sudoku, Maze: copies of the puzzle to run, the first as given, the others under the task's symmetries (shuffles, rotations); the first verified copy's answer is returned. With halt 'verified', 8 tries solve most Kaggle-hard Sudokus the single run misses; compute counts every copy" }),
+    halt: z.enum(['q', 'never', 'verified']).default('q').openapi({
+      description:
+        "'q': stop once q_halt > 0 (fast, default); 'never': run every step (the official evaluation); 'verified': stop once the answer passes the task's check (Sudoku, Maze)",
+    }),
+    tries: z.number().int().min(1).max(16).default(1).openapi({
+      description:
+        "Sudoku, Maze: copies of the puzzle to run, the first as given, the others under the task's symmetries (shuffles, rotations); the first verified copy's answer is returned. With halt 'verified', 8 tries solve most Kaggle-hard Sudokus the single run misses; compute counts every copy",
+    }),
     returnSteps: z.boolean().default(false).openapi({ description: 'include each supervision step’s answer' }),
     model: z.string().max(100).optional().openapi({ description: 'model id from GET /v1/models (default: the task’s default model)' }),
   })
@@ -95,7 +116,10 @@ export const ModelInfo = z
     bytes: z.number().int(),
     parameters: z.number().int(),
     config: z.object({ hidden_size: z.number(), H_cycles: z.number(), L_cycles: z.number(), halt_max_steps: z.number(), mlp_t: z.boolean(), seq_len: z.number() }),
-    evaluations: z.array(z.record(z.string(), z.unknown())).openapi({ description: "the model card's rows from npm run eval: data, count, halt, tries and meanWork (steps over all copies) when more than one try, exact, token and valid accuracy, mean steps" }),
+    evaluations: z.array(z.record(z.string(), z.unknown())).openapi({
+      description:
+        "the model card's rows from npm run eval: data, count, halt, tries and meanWork (steps over all copies) when more than one try, exact, token and valid accuracy, mean steps",
+    }),
   })
   .openapi('Model');
 

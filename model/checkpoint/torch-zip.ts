@@ -23,8 +23,16 @@ interface TensorRef {
 }
 
 const STORAGE_TYPES: Record<string, DType> = {
-  FloatStorage: 'F32', BFloat16Storage: 'BF16', HalfStorage: 'F16', DoubleStorage: 'F64',
-  LongStorage: 'I64', IntStorage: 'I32', ShortStorage: 'I16', CharStorage: 'I8', ByteStorage: 'U8', BoolStorage: 'BOOL',
+  FloatStorage: 'F32',
+  BFloat16Storage: 'BF16',
+  HalfStorage: 'F16',
+  DoubleStorage: 'F64',
+  LongStorage: 'I64',
+  IntStorage: 'I32',
+  ShortStorage: 'I16',
+  CharStorage: 'I8',
+  ByteStorage: 'U8',
+  BoolStorage: 'BOOL',
 };
 
 const ints = (v: unknown, what: string): number[] => {
@@ -109,7 +117,12 @@ async function tensorEntry(src: ByteSource, byName: Map<string, ZipEntry>, root:
   }
   if (file.method !== 0) {
     // Compressed storages cannot be read by range; inflate the whole entry.
-    return { name, dtype: storage.dtype, shape, read: async () => toFloat32((await readZipEntry(src, file)).subarray(t.offset * itemBytes, (t.offset + count) * itemBytes), storage.dtype, where) };
+    return {
+      name,
+      dtype: storage.dtype,
+      shape,
+      read: async () => toFloat32((await readZipEntry(src, file)).subarray(t.offset * itemBytes, (t.offset + count) * itemBytes), storage.dtype, where),
+    };
   }
   const start = (await entryDataOffset(src, file)) + t.offset * itemBytes;
   return { name, dtype: storage.dtype, shape, read: async () => toFloat32(await src.read(start, count * itemBytes), storage.dtype, where) };

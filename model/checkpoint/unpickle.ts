@@ -92,44 +92,88 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
     const at = pos;
     const op = u8();
     switch (op) {
-      case 0x80: u8(); break; // PROTO
-      case 0x95: u64(); break; // FRAME (length only)
-      case 0x7d: stack.push(new Map()); break; // EMPTY_DICT }
-      case 0x5d: stack.push([]); break; // EMPTY_LIST ]
-      case 0x29: stack.push(tuple([])); break; // EMPTY_TUPLE )
-      case 0x28: stack.push(MARK); break; // MARK (
-      case 0x58: stack.push(text(u32())); break; // BINUNICODE X
-      case 0x8c: stack.push(text(u8())); break; // SHORT_BINUNICODE
-      case 0x8d: stack.push(text(u64())); break; // BINUNICODE8
-      case 0x55: stack.push(text(u8())); break; // SHORT_BINSTRING U
-      case 0x54: stack.push(text(i32())); break; // BINSTRING T
-      case 0x43: stack.push(take(u8()).slice()); break; // SHORT_BINBYTES C
-      case 0x42: stack.push(take(u32()).slice()); break; // BINBYTES B
-      case 0x71: memo.set(u8(), top()); break; // BINPUT q
-      case 0x72: memo.set(u32(), top()); break; // LONG_BINPUT r
-      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
-      case 0x68: case 0x6a: { // BINGET h, LONG_BINGET j
+      case 0x80:
+        u8();
+        break; // PROTO
+      case 0x95:
+        u64();
+        break; // FRAME (length only)
+      case 0x7d:
+        stack.push(new Map());
+        break; // EMPTY_DICT }
+      case 0x5d:
+        stack.push([]);
+        break; // EMPTY_LIST ]
+      case 0x29:
+        stack.push(tuple([]));
+        break; // EMPTY_TUPLE )
+      case 0x28:
+        stack.push(MARK);
+        break; // MARK (
+      case 0x58:
+        stack.push(text(u32()));
+        break; // BINUNICODE X
+      case 0x8c:
+        stack.push(text(u8()));
+        break; // SHORT_BINUNICODE
+      case 0x8d:
+        stack.push(text(u64()));
+        break; // BINUNICODE8
+      case 0x55:
+        stack.push(text(u8()));
+        break; // SHORT_BINSTRING U
+      case 0x54:
+        stack.push(text(i32()));
+        break; // BINSTRING T
+      case 0x43:
+        stack.push(take(u8()).slice());
+        break; // SHORT_BINBYTES C
+      case 0x42:
+        stack.push(take(u32()).slice());
+        break; // BINBYTES B
+      case 0x71:
+        memo.set(u8(), top());
+        break; // BINPUT q
+      case 0x72:
+        memo.set(u32(), top());
+        break; // LONG_BINPUT r
+      case 0x94:
+        memo.set(memo.size, top());
+        break; // MEMOIZE
+      case 0x68:
+      case 0x6a: {
+        // BINGET h, LONG_BINGET j
         const key = op === 0x68 ? u8() : u32();
         if (!memo.has(key)) fail(`memo key ${key} missing`);
         stack.push(memo.get(key));
         break;
       }
-      case 0x63: { // GLOBAL c
+      case 0x63: {
+        // GLOBAL c
         const module = line();
         stack.push(resolveGlobal(module, line()));
         break;
       }
-      case 0x93: { // STACK_GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
         stack.push(resolveGlobal(module as string, name as string));
         break;
       }
-      case 0x4a: stack.push(i32()); break; // BININT J
-      case 0x4b: stack.push(u8()); break; // BININT1 K
-      case 0x4d: stack.push(u16()); break; // BININT2 M
-      case 0x8a: case 0x8b: { // LONG1, LONG4: little-endian two's complement
+      case 0x4a:
+        stack.push(i32());
+        break; // BININT J
+      case 0x4b:
+        stack.push(u8());
+        break; // BININT1 K
+      case 0x4d:
+        stack.push(u16());
+        break; // BININT2 M
+      case 0x8a:
+      case 0x8b: {
+        // LONG1, LONG4: little-endian two's complement
         const n = op === 0x8a ? u8() : u32();
         const b = take(n);
         let v = 0n;
@@ -138,21 +182,70 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         stack.push(Number(v));
         break;
       }
-      case 0x47: need(8); stack.push(dv.getFloat64(pos, false)); pos += 8; break; // BINFLOAT G (big-endian)
-      case 0x4e: stack.push(null); break; // NONE N
-      case 0x88: stack.push(true); break; // NEWTRUE
-      case 0x89: stack.push(false); break; // NEWFALSE
-      case 0x74: stack.push(tuple(popMark())); break; // TUPLE t
-      case 0x85: stack.push(tuple([pop()])); break; // TUPLE1
-      case 0x86: { const b = pop(); stack.push(tuple([pop(), b])); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); stack.push(tuple([pop(), b, c])); break; } // TUPLE3
-      case 0x6c: stack.push(popMark()); break; // LIST l
-      case 0x64: { const m = new Map(); setItems(m, popMark()); stack.push(m); break; } // DICT d
-      case 0x61: { const v = pop(); list(top()).push(v); break; } // APPEND a
-      case 0x65: { const items = popMark(); const target = list(top()); for (const v of items) target.push(v); break; } // APPENDS e
-      case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM s
-      case 0x75: { const kv = popMark(); setItems(top(), kv); break; } // SETITEMS u
-      case 0x52: { // REDUCE R
+      case 0x47:
+        need(8);
+        stack.push(dv.getFloat64(pos, false));
+        pos += 8;
+        break; // BINFLOAT G (big-endian)
+      case 0x4e:
+        stack.push(null);
+        break; // NONE N
+      case 0x88:
+        stack.push(true);
+        break; // NEWTRUE
+      case 0x89:
+        stack.push(false);
+        break; // NEWFALSE
+      case 0x74:
+        stack.push(tuple(popMark()));
+        break; // TUPLE t
+      case 0x85:
+        stack.push(tuple([pop()]));
+        break; // TUPLE1
+      case 0x86: {
+        const b = pop();
+        stack.push(tuple([pop(), b]));
+        break;
+      } // TUPLE2
+      case 0x87: {
+        const c = pop();
+        const b = pop();
+        stack.push(tuple([pop(), b, c]));
+        break;
+      } // TUPLE3
+      case 0x6c:
+        stack.push(popMark());
+        break; // LIST l
+      case 0x64: {
+        const m = new Map();
+        setItems(m, popMark());
+        stack.push(m);
+        break;
+      } // DICT d
+      case 0x61: {
+        const v = pop();
+        list(top()).push(v);
+        break;
+      } // APPEND a
+      case 0x65: {
+        const items = popMark();
+        const target = list(top());
+        for (const v of items) target.push(v);
+        break;
+      } // APPENDS e
+      case 0x73: {
+        const v = pop();
+        const k = pop();
+        setItems(top(), [k, v]);
+        break;
+      } // SETITEM s
+      case 0x75: {
+        const kv = popMark();
+        setItems(top(), kv);
+        break;
+      } // SETITEMS u
+      case 0x52: {
+        // REDUCE R
         const args = pop();
         const callable = pop() as Partial<GlobalRef> | null;
         if (!callable || typeof callable.found !== 'function') throw error(`REDUCE of something that is not an allowed callable (${callable?.key ?? typeof callable})`);
@@ -165,8 +258,12 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         }
         break;
       }
-      case 0x62: pop(); break; // BUILD b: object state (OrderedDict's _metadata) is not needed
-      case 0x51: stack.push(options.persistentLoad(pop())); break; // BINPERSID Q
+      case 0x62:
+        pop();
+        break; // BUILD b: object state (OrderedDict's _metadata) is not needed
+      case 0x51:
+        stack.push(options.persistentLoad(pop()));
+        break; // BINPERSID Q
       case 0x2e: // STOP .
         if (stack.length !== 1) fail(`STOP with ${stack.length} items on the stack`);
         return stack[0];

@@ -88,7 +88,7 @@ export async function readZipDirectory(src: ByteSource): Promise<ZipEntry[]> {
         let f = e + 4;
         const next = () => {
           if (f + 8 > e + 4 + len) throw corrupt('ZIP64 extra field too short');
-          return (f += 8), u64(dv, f - 8);
+          return ((f += 8), u64(dv, f - 8));
         };
         if (size === U32_MAX) size = next();
         if (compressedSize === U32_MAX) compressedSize = next();
@@ -118,7 +118,8 @@ export async function readZipEntry(src: ByteSource, entry: ZipEntry): Promise<Ui
   if (entry.method === 0) return raw;
   if (entry.method === 8) {
     // Deflate expands at most ~1032:1; a larger claimed size is a corrupt header, not an allocation to make.
-    if (entry.size > entry.compressedSize * 1032 + 64) throw new CheckpointError(`${src.name}: ${entry.name} claims ${entry.size} bytes from ${entry.compressedSize} deflated: corrupt zip`);
+    if (entry.size > entry.compressedSize * 1032 + 64)
+      throw new CheckpointError(`${src.name}: ${entry.name} claims ${entry.size} bytes from ${entry.compressedSize} deflated: corrupt zip`);
     let out: Uint8Array;
     try {
       out = inflateSync(raw, { out: new Uint8Array(entry.size) });

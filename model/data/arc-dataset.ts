@@ -55,7 +55,13 @@ const key = (g: ArcGrid) => `${g.rows}x${g.cols}:${g.cells.join('')}`;
 /** Injective key of a task's grids by split, order-free (the official puzzle_hash sorts pair hashes). */
 const taskKey = (p: Record<string, Puzzle>) =>
   Object.entries(p)
-    .map(([split, puzzle]) => `${split}=${puzzle.examples.map(([i, o]) => `${key(i)}|${key(o)}`).sort().join(';')}`)
+    .map(
+      ([split, puzzle]) =>
+        `${split}=${puzzle.examples
+          .map(([i, o]) => `${key(i)}|${key(o)}`)
+          .sort()
+          .join(';')}`,
+    )
     .sort()
     .join('#');
 
@@ -75,7 +81,10 @@ export function buildArcDataset(subsets: readonly ArcSubset[], options: ArcBuild
       const parse = (pairs: ArcPair[], where: string) =>
         pairs.map((p, i) => [parseArcGrid(p.input, [name, where, i, 'input']), parseArcGrid(p.output, [name, where, i, 'output'])] as [ArcGrid, ArcGrid]);
       const original: Record<string, Puzzle> = { train: { name, examples: parse(task.train, 'train') } };
-      const testExamples = parse(task.test.map((p) => ({ input: p.input, output: p.output ?? [[0]] })), 'test'); // official: a dummy output when unknown
+      const testExamples = parse(
+        task.test.map((p) => ({ input: p.input, output: p.output ?? [[0]] })),
+        'test',
+      ); // official: a dummy output when unknown
       if (toTest) original.test = { name, examples: testExamples };
       else original.train!.examples.push(...testExamples);
 
@@ -85,7 +94,10 @@ export function buildArcDataset(subsets: readonly ArcSubset[], options: ArcBuild
         const aug = randomArcAugmentation(rng);
         const augName = arcAugmentedName(name, aug);
         const version = Object.fromEntries(
-          Object.entries(original).map(([split, p]) => [split, { name: augName, examples: p.examples.map(([i, o]) => [applyArcAugmentation(i, aug), applyArcAugmentation(o, aug)] as [ArcGrid, ArcGrid]) }]),
+          Object.entries(original).map(([split, p]) => [
+            split,
+            { name: augName, examples: p.examples.map(([i, o]) => [applyArcAugmentation(i, aug), applyArcAugmentation(o, aug)] as [ArcGrid, ArcGrid]) },
+          ]),
         );
         const k = taskKey(version);
         if (!seen.has(k)) seen.add(k), versions.push(version);
@@ -118,7 +130,10 @@ function toSplit(name: string, groups: Puzzle[][], idOf: Map<string, number>, nu
       const [r0, c0] = translate && j !== fixed ? randomArcOffset(translate, input, output) : [0, 0];
       inputs.set(encodeArcGrid(input, r0, c0), e * S);
       // Labels: the output canvas; PAD cells are ignored (−100 after the official collate).
-      labels.set(encodeArcGrid(output, r0, c0).map((t) => (t === 0 ? -100 : t)), e * S);
+      labels.set(
+        encodeArcGrid(output, r0, c0).map((t) => (t === 0 ? -100 : t)),
+        e * S,
+      );
       e++;
     });
     puzzleIndices[i + 1] = e;
@@ -127,8 +142,16 @@ function toSplit(name: string, groups: Puzzle[][], idOf: Map<string, number>, nu
   let g = 0;
   const groupIndices = Int32Array.from([0, ...groups.map((group) => (g += group.length))]);
   const metadata: DatasetMetadata = {
-    pad_id: 0, ignore_label_id: 0, blank_identifier_id: 0, vocab_size: 12, seq_len: S, num_puzzle_identifiers: numIds,
-    total_groups: groups.length, mean_puzzle_examples: examples / Math.max(puzzles.length, 1), total_puzzles: puzzles.length, sets: ['all'],
+    pad_id: 0,
+    ignore_label_id: 0,
+    blank_identifier_id: 0,
+    vocab_size: 12,
+    seq_len: S,
+    num_puzzle_identifiers: numIds,
+    total_groups: groups.length,
+    mean_puzzle_examples: examples / Math.max(puzzles.length, 1),
+    total_puzzles: puzzles.length,
+    sets: ['all'],
   };
   return { name: `arc/${name}`, metadata, inputs, labels, puzzleIdentifiers, puzzleIndices, groupIndices };
 }

@@ -41,8 +41,9 @@ export function checkMazeOptions(options: MazeGeneratorOptions): { n: number; mi
   const minPath = options.minPathCells ?? defaultMinPath(n);
   const [lo, hi] = options.density ?? [0.28, 0.45];
   if (!(Number.isInteger(n) && n >= 4 && n <= 30)) throw new TrmError('invalid_data', `maze size must be an integer in [4, 30], got ${n}`);
-  if (!(Number.isInteger(minPath) && minPath >= 2)) throw new TrmError('invalid_data', `the minimum path must be a whole number of at least 2 cells (S and G are distinct), got ${minPath}`);
-  if (minPath > n * n / 2) throw new TrmError('invalid_data', `a ${n}×${n} maze cannot reliably have a ${minPath}-cell shortest path (at most ${Math.floor(n * n / 2)})`);
+  if (!(Number.isInteger(minPath) && minPath >= 2))
+    throw new TrmError('invalid_data', `the minimum path must be a whole number of at least 2 cells (S and G are distinct), got ${minPath}`);
+  if (minPath > (n * n) / 2) throw new TrmError('invalid_data', `a ${n}×${n} maze cannot reliably have a ${minPath}-cell shortest path (at most ${Math.floor((n * n) / 2)})`);
   if (!(0 <= lo && lo <= hi && hi < 1)) throw new TrmError('invalid_data', `wall density must satisfy 0 ≤ min ≤ max < 1, got ${lo}-${hi}`);
   return { n, minPath, lo, hi };
 }
@@ -83,7 +84,12 @@ function bfsFrom(cells: Uint8Array, n: number, from: number): Int32Array {
   for (let head = 0; head < queue.length; head++) {
     const i = queue[head]!;
     const [r, c] = [Math.floor(i / n), i % n];
-    for (const [nr, nc] of [[r + 1, c], [r, c - 1], [r, c + 1], [r - 1, c]] as const) {
+    for (const [nr, nc] of [
+      [r + 1, c],
+      [r, c - 1],
+      [r, c + 1],
+      [r - 1, c],
+    ] as const) {
       if (nr < 0 || nc < 0 || nr >= n || nc >= n) continue;
       const j = nr * n + nc;
       if (dist[j] === -1 && cells[j] !== WALL) (dist[j] = dist[i]! + 1), queue.push(j);
@@ -98,10 +104,11 @@ export function mazeGeneratorSource(seed: number, options: MazeGeneratorOptions)
   const codec = createMazeCodec(n, n);
   return {
     description: `generated ${n}×${n} mazes (seed ${seed}, shortest path ≥ ${minPath} cells)`,
-    next: (count) => Array.from({ length: count }, () => {
-      const m = generateMaze(rng, options);
-      return { tokens: codec.encode(m.puzzle), labels: codec.encode(m.solution), id: 0 };
-    }),
+    next: (count) =>
+      Array.from({ length: count }, () => {
+        const m = generateMaze(rng, options);
+        return { tokens: codec.encode(m.puzzle), labels: codec.encode(m.solution), id: 0 };
+      }),
     state: () => rng.state(),
     restore: (s) => void (rng = createRng(s as RngState)),
   };

@@ -49,11 +49,20 @@ export function parseNpy(bytes: Uint8Array, name = '<npy>'): NpyArray {
   for (let i = 0, at = start; i < count; i++, at += size) {
     let v: number;
     switch (size) {
-      case 1: v = signed ? view.getInt8(at) : view.getUint8(at); break;
-      case 2: v = signed ? view.getInt16(at, true) : view.getUint16(at, true); break;
-      case 4: v = signed ? view.getInt32(at, true) : view.getUint32(at, true); break;
-      case 8: v = Number(signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true)); break;
-      default: return fail(`unsupported element size ${size}`);
+      case 1:
+        v = signed ? view.getInt8(at) : view.getUint8(at);
+        break;
+      case 2:
+        v = signed ? view.getInt16(at, true) : view.getUint16(at, true);
+        break;
+      case 4:
+        v = signed ? view.getInt32(at, true) : view.getUint32(at, true);
+        break;
+      case 8:
+        v = Number(signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
+        break;
+      default:
+        return fail(`unsupported element size ${size}`);
     }
     if (v > 0x7fffffff || v < -0x80000000) fail(`value ${v} at element ${i} does not fit int32`);
     data[i] = v;

@@ -72,9 +72,11 @@ export function parseOfficialSplit(name: string, datasetJson: string, files: Rec
   const badId = outside(ids, 0, metadata.num_puzzle_identifiers);
   if (badId >= 0) fail(`puzzle identifier ${ids[badId]} (puzzle ${badId}) is outside [0, ${metadata.num_puzzle_identifiers})`);
   const badInput = outside(arrays.inputs.data, 0, metadata.vocab_size);
-  if (badInput >= 0) fail(`input token ${arrays.inputs.data[badInput]} (example ${Math.floor(badInput / S)}, cell ${badInput % S}) is outside the vocabulary [0, ${metadata.vocab_size})`);
+  if (badInput >= 0)
+    fail(`input token ${arrays.inputs.data[badInput]} (example ${Math.floor(badInput / S)}, cell ${badInput % S}) is outside the vocabulary [0, ${metadata.vocab_size})`);
   const badLabel = outside(arrays.labels.data, 0, metadata.vocab_size, metadata.ignore_label_id ?? undefined);
-  if (badLabel >= 0) fail(`label ${arrays.labels.data[badLabel]} (example ${Math.floor(badLabel / S)}, cell ${badLabel % S}) is outside the vocabulary [0, ${metadata.vocab_size})`);
+  if (badLabel >= 0)
+    fail(`label ${arrays.labels.data[badLabel]} (example ${Math.floor(badLabel / S)}, cell ${badLabel % S}) is outside the vocabulary [0, ${metadata.vocab_size})`);
   const ignore = metadata.ignore_label_id;
   // Official collate: ignore_label_id → −100.
   const labels = ignore === null ? arrays.labels.data : arrays.labels.data.map((v) => (v === ignore ? -100 : v));

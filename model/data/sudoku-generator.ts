@@ -34,7 +34,11 @@ function randomSolution(rng: Rng): Uint8Array {
       const digits = rng.permutation(9).map((d) => d + 1);
       digits.forEach((d, k) => (grid[(box * 3 + Math.floor(k / 3)) * 9 + box * 3 + (k % 3)] = d));
     }
-    const solved = solveSudoku(grid, 1, rng.permutation(9).map((d) => d + 1)).solution;
+    const solved = solveSudoku(
+      grid,
+      1,
+      rng.permutation(9).map((d) => d + 1),
+    ).solution;
     if (solved) return solved;
   }
 }

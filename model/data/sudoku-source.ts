@@ -22,10 +22,11 @@ export function sudokuGeneratorSource(seed: number, options: SudokuGeneratorOpti
   const rating = options.rating ? `, rating ${options.rating[0]}-${options.rating[1]} guesses` : '';
   return {
     description: `generated Sudoku (seed ${seed}, ${options.givens[0]}-${options.givens[1]} givens${rating})`,
-    next: (count) => Array.from({ length: count }, () => {
-      const g = generateSudoku(rng, options);
-      return example(g.puzzle, g.solution);
-    }),
+    next: (count) =>
+      Array.from({ length: count }, () => {
+        const g = generateSudoku(rng, options);
+        return example(g.puzzle, g.solution);
+      }),
     state: () => rng.state(),
     restore: (s) => void (rng = createRng(s as RngState)),
   };

@@ -19,7 +19,12 @@ export function selectArcRows(identifiers: readonly string[], tasks: ReadonlySet
   for (let i = 1; i < identifiers.length; i++) if (tasks.has(parseArcName(identifiers[i]!).task)) rows.push(i);
   const found = new Set(rows.slice(1).map((r) => parseArcName(identifiers[r]!).task));
   const unknown = [...tasks].filter((t) => !found.has(t));
-  if (unknown.length) throw new TrmError('invalid_tasks', `no puzzle rows for task(s) ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} in identifiers.json`, ['tasks']);
+  if (unknown.length)
+    throw new TrmError(
+      'invalid_tasks',
+      `no puzzle rows for task(s) ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} in identifiers.json`,
+      ['tasks'],
+    );
   return { rows, identifiers: rows.map((r) => identifiers[r]!) };
 }
 

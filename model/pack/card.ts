@@ -23,7 +23,7 @@ export interface CardEvaluation {
 export function modelCard(meta: PackageMetadata, bytes: number, title: string, figure?: string): string {
   const c = meta.config;
   const p = meta.provenance;
-  const evals = ((p.metrics?.evaluations ?? []) as CardEvaluation[]);
+  const evals = (p.metrics?.evaluations ?? []) as CardEvaluation[];
   const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
   const params = countParameters(c);
   const lines = [
@@ -48,30 +48,50 @@ export function modelCard(meta: PackageMetadata, bytes: number, title: string, f
     `- created: ${p.created}`,
     ...(p.init ? [`- initialised from: ${p.init}`] : []),
     ...(p.data ? [`- training data: ${p.data}`] : []),
-    ...(p.training ? [`- training: ${Object.entries(p.training).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ')}`] : []),
+    ...(p.training
+      ? [
+          `- training: ${Object.entries(p.training)
+            .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+            .join(' · ')}`,
+        ]
+      : []),
     ...(figure ? ['', `![Training curves: losses, training and held-out accuracy, supervision steps used](${figure})`] : []),
     ...(p.notes ? ['', p.notes] : []),
   ];
   if (evals.length) {
-    lines.push('', '## Evaluation', '', 'Exact accuracy = every cell right after the last supervision step (the official metric); valid = the answer is',
-      "correct by the task's own rule (Maze: any shortest path, not only the label's tie-broken one; — where not measured); `npm run eval` reproduces these rows.", '');
+    lines.push(
+      '',
+      '## Evaluation',
+      '',
+      'Exact accuracy = every cell right after the last supervision step (the official metric); valid = the answer is',
+      "correct by the task's own rule (Maze: any shortest path, not only the label's tie-broken one; — where not measured); `npm run eval` reproduces these rows.",
+      '',
+    );
     // Rows with test-time tries add the compute column: steps over all copies of a puzzle.
     const tried = evals.some((e) => e.tries);
     if (tried) {
-      lines.push("`· N tries` rows (not the official procedure): each puzzle ran as N copies, the first as given and the others under",
+      lines.push(
+        '`· N tries` rows (not the official procedure): each puzzle ran as N copies, the first as given and the others under',
         "the task's symmetries, and the first answer the task's own checker accepts counts (the checker reads the puzzle, never the",
         "label), else the first copy's; with halt `verified` an accepted answer stops all copies.",
         meta.task === 'maze'
           ? 'Copy k is the maze under the k-th of its rotations and reflections, the same for every maze.'
           : "A puzzle's copies are drawn from the seed (`--seed`, 0 unless the row names another) and the puzzle itself, so they do not depend on the batch or the set.",
-        '`steps, all copies` is the compute spent per puzzle.', '');
+        '`steps, all copies` is the compute spent per puzzle.',
+        '',
+      );
     }
-    lines.push(`| data | n | halt | weights | exact | token | valid | mean steps |${tried ? ' steps, all copies |' : ''}`, `|---|---|---|---|---|---|---|---|${tried ? '---|' : ''}`);
+    lines.push(
+      `| data | n | halt | weights | exact | token | valid | mean steps |${tried ? ' steps, all copies |' : ''}`,
+      `|---|---|---|---|---|---|---|---|${tried ? '---|' : ''}`,
+    );
     for (const e of evals) {
       const halt = e.tries ? `${e.halt} · ${e.tries} tries${e.seed ? ` · seed ${e.seed}` : ''}` : e.halt;
       const work = tried ? ` ${(e.meanWork ?? e.meanSteps).toFixed(2)} |` : '';
-      lines.push(`| ${e.data} | ${e.count} | ${halt} | ${e.quantization ?? meta.quantization} | ${pct(e.exactAccuracy)} | ${pct(e.tokenAccuracy)} | ${e.validAccuracy === undefined ? '—' : pct(e.validAccuracy)} | ${e.meanSteps.toFixed(2)} |${work}`);
+      lines.push(
+        `| ${e.data} | ${e.count} | ${halt} | ${e.quantization ?? meta.quantization} | ${pct(e.exactAccuracy)} | ${pct(e.tokenAccuracy)} | ${e.validAccuracy === undefined ? '—' : pct(e.validAccuracy)} | ${e.meanSteps.toFixed(2)} |${work}`,
+      );
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -55,9 +55,19 @@ export interface ManifestEntry {
 export const manifestEntrySchema = z
   .object({
     name: z.string().min(1),
-    shape: z.array(z.number().int().min(0).max(2 ** 31 - 1)).max(8),
+    shape: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      )
+      .max(8),
     dtype: z.string(),
-    quantization: z.union([z.object({ dtype: z.literal('float16') }).passthrough(), z.object({ dtype: z.literal('int8'), axis: z.union([z.literal(0), z.literal(1)]) }).passthrough()]).optional(),
+    quantization: z
+      .union([z.object({ dtype: z.literal('float16') }).passthrough(), z.object({ dtype: z.literal('int8'), axis: z.union([z.literal(0), z.literal(1)]) }).passthrough()])
+      .optional(),
   })
   .passthrough();
 

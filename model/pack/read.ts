@@ -72,11 +72,18 @@ export async function loadPackage(handler: tf.io.IOHandler, name = 'package'): P
   // Every parameter takes at least a byte (int8): a config that needs more than the weights hold is refused before
   // its shapes are listed (a damaged L_layers or hidden_size would otherwise build millions of them).
   const parameters = countParameters(meta.config);
-  if (parameters > data.length) throw new CheckpointError(`${name}: the config describes ${parameters.toLocaleString('en')} parameters, the weights hold ${data.length.toLocaleString('en')} bytes`, ['config']);
+  if (parameters > data.length)
+    throw new CheckpointError(`${name}: the config describes ${parameters.toLocaleString('en')} parameters, the weights hold ${data.length.toLocaleString('en')} bytes`, [
+      'config',
+    ]);
   let at = 0;
   for (const shard of meta.shards) {
     const hash = await sha256Hex(data.subarray(at, at + shard.bytes));
-    if (hash !== shard.sha256) throw new CheckpointError(`${name}: shard ${shard.path} fails its SHA-256 check (expected ${shard.sha256.slice(0, 12)}…, got ${hash.slice(0, 12)}…): the file is corrupted or was modified`, [shard.path]);
+    if (hash !== shard.sha256)
+      throw new CheckpointError(
+        `${name}: shard ${shard.path} fails its SHA-256 check (expected ${shard.sha256.slice(0, 12)}…, got ${hash.slice(0, 12)}…): the file is corrupted or was modified`,
+        [shard.path],
+      );
     at += shard.bytes;
   }
 
@@ -90,7 +97,8 @@ export async function loadPackage(handler: tf.io.IOHandler, name = 'package'): P
   const pending: { name: string; shape: number[]; q: Int8Array; axis: number }[] = [];
   let offset = 0;
   for (const spec of specs) {
-    if (spec.dtype !== 'float32') throw new CheckpointError(`${name}: ${spec.name} has dtype ${JSON.stringify(spec.dtype)}; packages store float32 tensors (optionally quantized)`, [spec.name]);
+    if (spec.dtype !== 'float32')
+      throw new CheckpointError(`${name}: ${spec.name} has dtype ${JSON.stringify(spec.dtype)}; packages store float32 tensors (optionally quantized)`, [spec.name]);
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const size = count * bytesPerElement(spec.quantization, spec.name);
     if (offset + size > data.length) throw new CheckpointError(`${name}: ${spec.name} needs bytes up to ${offset + size}, the weights hold ${data.length}`, [spec.name]);

@@ -45,7 +45,8 @@ export async function packModel(input: PackInput): Promise<PackedModel> {
   for (const [name, shape] of expected) {
     const values = input.weights.get(name);
     if (!values) throw new TrmError('invalid_model', `cannot pack: tensor ${name} is missing`);
-    if (values.length !== shape.reduce((a, b) => a * b, 1)) throw new TrmError('invalid_model', `cannot pack: ${name} has ${values.length} values for shape ${JSON.stringify(shape)}`);
+    if (values.length !== shape.reduce((a, b) => a * b, 1))
+      throw new TrmError('invalid_model', `cannot pack: ${name} has ${values.length} values for shape ${JSON.stringify(shape)}`);
     const keep = KEEP_FP32.has(name) || values.length < SMALL || input.quantization === 'fp32';
     if (keep) {
       entries.push({ name, shape, dtype: 'float32' });

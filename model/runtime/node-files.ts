@@ -68,7 +68,10 @@ async function resolveCheckpoint(path: string): Promise<{ checkpoint: string; ru
     checkpoint = join(path, steps[0]!.f);
   }
   const runConfig = join(dirname(checkpoint), 'all_config.yaml');
-  const hasRunConfig = await stat(runConfig).then(() => true, () => false);
+  const hasRunConfig = await stat(runConfig).then(
+    () => true,
+    () => false,
+  );
   return hasRunConfig ? { checkpoint, runConfig } : { checkpoint };
 }
 
@@ -108,9 +111,15 @@ export function packageDirHandler(dir: string): tf.io.IOHandler {
       });
       const modelJson = parseModelJson(text, dir);
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-        const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p)).catch(() => {
-          throw new CheckpointError(`${dir}: shard ${p} is missing`);
-        })));
+        const buffers = await Promise.all(
+          manifest
+            .flatMap((g) => g.paths)
+            .map((p) =>
+              readFile(join(dir, p)).catch(() => {
+                throw new CheckpointError(`${dir}: shard ${p} is missing`);
+              }),
+            ),
+        );
         const all = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
         buffers.reduce((at, b) => (all.set(b, at), at + b.length), 0);
         return [manifest.flatMap((g) => g.weights), all.buffer as ArrayBuffer];
@@ -128,7 +137,12 @@ export async function loadModelFromPath(path: string, options: Omit<LoadCheckpoi
   const info = await stat(path).catch(() => {
     throw new CheckpointError(`${path}: no such file or folder`);
   });
-  const packaged = info.isDirectory() ? await stat(join(path, 'model.json')).then(() => true, () => false) : info.isFile() && path.endsWith('.trm');
+  const packaged = info.isDirectory()
+    ? await stat(join(path, 'model.json')).then(
+        () => true,
+        () => false,
+      )
+    : info.isFile() && path.endsWith('.trm');
   if (packaged && options.configPath) throw new ConfigError(`--config: ${path} is a package, which carries its own config`);
   if (packaged && info.isDirectory()) return loadPackage(packageDirHandler(path), path);
   if (packaged) return loadPackage(containerHandler(new Uint8Array(await readFile(path)), path), path);

@@ -12,7 +12,8 @@ import type { TaskCodec } from './codec.js';
 import { createGrid, dihedral, DIHEDRAL_INVERSE, gridEquals, isDihedralId, toRows, type DihedralId, type Grid } from './grid.js';
 
 export const ARC_SIZE = 30;
-export const PAD = 0, EOS = 1;
+export const PAD = 0,
+  EOS = 1;
 
 /** Colours 0-9. */
 export type ArcGrid = Grid;
@@ -32,7 +33,8 @@ export function parseArcGrid(input: unknown, path: (string | number)[] = []): Ar
   if (cols === 0 || cols > ARC_SIZE) throw new InvalidPuzzleError(`arc: ${name} row 0 must have 1-${ARC_SIZE} cells`, [...path, 0]);
   const cells = new Uint8Array(input.length * cols);
   input.forEach((row: unknown, r) => {
-    if (!Array.isArray(row) || row.length !== cols) throw new InvalidPuzzleError(`arc: ${name} is not rectangular: row ${r} has ${Array.isArray(row) ? row.length : 'no'} cells, row 0 has ${cols}`, [...path, r]);
+    if (!Array.isArray(row) || row.length !== cols)
+      throw new InvalidPuzzleError(`arc: ${name} is not rectangular: row ${r} has ${Array.isArray(row) ? row.length : 'no'} cells, row 0 has ${cols}`, [...path, r]);
     row.forEach((v: unknown, c) => {
       if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 9) {
         throw new InvalidPuzzleError(`arc: ${name}[${r}][${c}] is ${JSON.stringify(v)}, expected a colour 0-9`, [...path, r, c]);
@@ -117,7 +119,14 @@ export function randomArcAugmentation(rng: Rng): ArcAugmentation {
 
 /** D_k(map[grid]): colour first, then geometry. */
 export function applyArcAugmentation(g: ArcGrid, a: ArcAugmentation): ArcGrid {
-  return dihedral(createGrid(g.rows, g.cols, Uint8Array.from(g.cells, (c) => a.colourMap[c]!)), a.k);
+  return dihedral(
+    createGrid(
+      g.rows,
+      g.cols,
+      Uint8Array.from(g.cells, (c) => a.colourMap[c]!),
+    ),
+    a.k,
+  );
 }
 
 /** inv[D_inverse(k)(grid)]: geometry undone first, then colours. */
@@ -125,7 +134,11 @@ export function invertArcAugmentation(g: ArcGrid, a: ArcAugmentation): ArcGrid {
   const inverse = new Array<number>(10);
   a.colourMap.forEach((to, from) => (inverse[to] = from));
   const back = dihedral(g, DIHEDRAL_INVERSE[a.k]!);
-  return createGrid(back.rows, back.cols, Uint8Array.from(back.cells, (c) => inverse[c]!));
+  return createGrid(
+    back.rows,
+    back.cols,
+    Uint8Array.from(back.cells, (c) => inverse[c]!),
+  );
 }
 
 const SEPARATOR = '|||';
@@ -154,8 +167,5 @@ export function parseArcName(name: string): { task: string; augmentation: ArcAug
  * (r0, c0) where both its input and output fit; one example per puzzle stays at (0, 0).
  */
 export function randomArcOffset(rng: Rng, input: ArcGrid, output: ArcGrid): [number, number] {
-  return [
-    rng.int(0, ARC_SIZE - Math.max(input.rows, output.rows) + 1),
-    rng.int(0, ARC_SIZE - Math.max(input.cols, output.cols) + 1),
-  ];
+  return [rng.int(0, ARC_SIZE - Math.max(input.rows, output.rows) + 1), rng.int(0, ARC_SIZE - Math.max(input.cols, output.cols) + 1)];
 }

@@ -15,11 +15,9 @@ export function createGrid(rows: number, cols: number, cells: Uint8Array = new U
   return { rows, cols, cells };
 }
 
-export const gridEquals = (a: Grid, b: Grid): boolean =>
-  a.rows === b.rows && a.cols === b.cols && a.cells.every((v, i) => v === b.cells[i]);
+export const gridEquals = (a: Grid, b: Grid): boolean => a.rows === b.rows && a.cols === b.cols && a.cells.every((v, i) => v === b.cells[i]);
 
-export const toRows = (g: Grid): number[][] =>
-  Array.from({ length: g.rows }, (_, r) => Array.from(g.cells.subarray(r * g.cols, (r + 1) * g.cols)));
+export const toRows = (g: Grid): number[][] => Array.from({ length: g.rows }, (_, r) => Array.from(g.cells.subarray(r * g.cols, (r + 1) * g.cols)));
 
 /** Dihedral transform ids 0..7: identity, rot90 (anticlockwise), rot180, rot270, flip LR, flip UD, transpose, anti-transpose. */
 export type DihedralId = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -42,14 +40,30 @@ export function dihedral(a: Grid, k: DihedralId): Grid {
     for (let j = 0; j < ow; j++) {
       let v: number;
       switch (k) {
-        case 0: v = at(i, j); break;
-        case 1: v = at(j, w - 1 - i); break;
-        case 2: v = at(h - 1 - i, w - 1 - j); break;
-        case 3: v = at(h - 1 - j, i); break;
-        case 4: v = at(i, w - 1 - j); break;
-        case 5: v = at(h - 1 - i, j); break;
-        case 6: v = at(j, i); break;
-        case 7: v = at(h - 1 - j, w - 1 - i); break;
+        case 0:
+          v = at(i, j);
+          break;
+        case 1:
+          v = at(j, w - 1 - i);
+          break;
+        case 2:
+          v = at(h - 1 - i, w - 1 - j);
+          break;
+        case 3:
+          v = at(h - 1 - j, i);
+          break;
+        case 4:
+          v = at(i, w - 1 - j);
+          break;
+        case 5:
+          v = at(h - 1 - i, j);
+          break;
+        case 6:
+          v = at(j, i);
+          break;
+        case 7:
+          v = at(h - 1 - j, w - 1 - i);
+          break;
       }
       out[i * ow + j] = v;
     }

@@ -9,7 +9,11 @@ import type { SymmetryGroup, TaskCodec } from './codec.js';
 import { createGrid, dihedral, DIHEDRAL_INVERSE, type DihedralId, type Grid } from './grid.js';
 
 export const MAZE_CHARSET = '# SGo';
-export const WALL = 1, OPEN = 2, START = 3, GOAL = 4, PATH = 5;
+export const WALL = 1,
+  OPEN = 2,
+  START = 3,
+  GOAL = 4,
+  PATH = 5;
 
 /** Grid of tokens 1-5 (0 marks an undecodable model output). */
 export type MazeGrid = Grid;
@@ -21,7 +25,11 @@ export function parseMaze(input: unknown, rows = 30, cols = 30): MazeGrid {
   let lines: string[];
   if (typeof input === 'string') {
     const trimmed = input.replace(/\r/g, '');
-    lines = trimmed.includes('\n') ? trimmed.replace(/\n+$/, '').split('\n') : trimmed.length === rows * cols ? Array.from({ length: rows }, (_, r) => trimmed.slice(r * cols, (r + 1) * cols)) : [trimmed];
+    lines = trimmed.includes('\n')
+      ? trimmed.replace(/\n+$/, '').split('\n')
+      : trimmed.length === rows * cols
+        ? Array.from({ length: rows }, (_, r) => trimmed.slice(r * cols, (r + 1) * cols))
+        : [trimmed];
   } else if (Array.isArray(input) && input.every((l) => typeof l === 'string')) {
     lines = input as string[];
   } else {
@@ -35,7 +43,10 @@ export function parseMaze(input: unknown, rows = 30, cols = 30): MazeGrid {
     for (let c = 0; c < cols; c++) {
       const token = MAZE_CHARSET.indexOf(line[c]!) + 1;
       if (token === 0 || token === PATH) {
-        const why = token === PATH ? "a path cell 'o' (a puzzle has only '#', ' ', 'S' and 'G')" : `invalid character ${JSON.stringify(line[c])} (allowed: '#' wall, ' ' open, 'S' start, 'G' goal)`;
+        const why =
+          token === PATH
+            ? "a path cell 'o' (a puzzle has only '#', ' ', 'S' and 'G')"
+            : `invalid character ${JSON.stringify(line[c])} (allowed: '#' wall, ' ' open, 'S' start, 'G' goal)`;
         throw new InvalidPuzzleError(`maze: ${why} at ${at(r, c)}`, [r, c]);
       }
       if (token === START || token === GOAL) {
@@ -56,7 +67,12 @@ export const formatMaze = (g: MazeGrid): string[] =>
   Array.from({ length: g.rows }, (_, r) => Array.from(g.cells.subarray(r * g.cols, (r + 1) * g.cols), (t) => MAZE_CHARSET[t - 1] ?? '?').join(''));
 
 // Down, Left, Right, Up: the neighbour order of the official labels' tie-break.
-const MOVES: readonly [number, number][] = [[1, 0], [0, -1], [0, 1], [-1, 0]];
+const MOVES: readonly [number, number][] = [
+  [1, 0],
+  [0, -1],
+  [0, 1],
+  [-1, 0],
+];
 
 /** BFS distances (in steps) from `from` through cells where `passable` holds; −1 = unreachable. */
 function distances(g: Grid, from: number, passable: (token: number) => boolean): Int32Array {
@@ -134,7 +150,12 @@ export function createMazeCodec(rows = 30, cols = 30): TaskCodec<MazeGrid> {
     seqLen: rows * cols,
     parse: (input) => parseMaze(input, rows, cols),
     encode: (p) => Int32Array.from(p.cells),
-    decode: (tokens) => createGrid(rows, cols, Uint8Array.from(tokens, (t) => (t >= 1 && t <= 5 ? t : 0))),
+    decode: (tokens) =>
+      createGrid(
+        rows,
+        cols,
+        Uint8Array.from(tokens, (t) => (t >= 1 && t <= 5 ? t : 0)),
+      ),
     verify: isMazeSolution,
     format: formatMaze,
     symmetries: mazeSymmetries(rows, cols),

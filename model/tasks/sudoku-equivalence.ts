@@ -18,7 +18,10 @@ const N = 9;
 export function sudokuInvariant(cells: ArrayLike<number>): string {
   // Each given with its row, column, band, stack and box, found once.
   const given = Array.from({ length: 81 }, (_, i) => {
-    const r = Math.floor(i / N), c = i % N, band = Math.floor(r / 3), stack = Math.floor(c / 3);
+    const r = Math.floor(i / N),
+      c = i % N,
+      band = Math.floor(r / 3),
+      stack = Math.floor(c / 3);
     return { r, c, band, stack, box: band * 3 + stack, v: cells[i]! };
   }).filter((g) => g.v);
   const count = (n: number) => new Array<number>(n).fill(0);
@@ -26,7 +29,8 @@ export function sudokuInvariant(cells: ArrayLike<number>): string {
   for (const g of given) rows[g.r]!++, cols[g.c]!++, boxes[g.box]!++, bands[g.band]!++, stacks[g.stack]!++, digits[g.v]!++;
   return given
     .map((g) => {
-      const a = rows[g.r]! * 100 + bands[g.band]!, b = cols[g.c]! * 100 + stacks[g.stack]!;
+      const a = rows[g.r]! * 100 + bands[g.band]!,
+        b = cols[g.c]! * 100 + stacks[g.stack]!;
       return ((Math.min(a, b) * 10_000 + Math.max(a, b)) * 10 + boxes[g.box]!) * 100 + digits[g.v]!;
     })
     .sort((x, y) => x - y)
@@ -39,13 +43,16 @@ export function sudokuInvariant(cells: ArrayLike<number>): string {
  * checked against b's column and extending one digit bijection.
  */
 export function findSudokuShuffle(a: ArrayLike<number>, b: ArrayLike<number>): SudokuShuffle | undefined {
-  const bRows = lineCounts(b, true), bCols = lineCounts(b, false);
+  const bRows = lineCounts(b, true),
+    bCols = lineCounts(b, false);
   for (const transpose of [false, true]) {
     const src = Array.from(transpose ? dihedral(createGrid(N, N, Uint8Array.from(a)), 6).cells : a); // 6: the transpose
-    const sRows = lineCounts(src, true), sCols = lineCounts(src, false);
+    const sRows = lineCounts(src, true),
+      sCols = lineCounts(src, false);
     if ([...sRows].sort().join() !== [...bRows].sort().join() || [...sCols].sort().join() !== [...bCols].sort().join()) continue;
     for (const rowOrder of orders(sRows, bRows)) {
-      const digitMap = new Array<number>(N + 1).fill(-1), inverse = new Array<number>(N + 1).fill(-1);
+      const digitMap = new Array<number>(N + 1).fill(-1),
+        inverse = new Array<number>(N + 1).fill(-1);
       digitMap[0] = inverse[0] = 0;
       const colOrder = placeColumns(src, b, rowOrder, digitMap, inverse);
       if (!colOrder) continue;
@@ -94,7 +101,8 @@ function placeColumns(src: number[], b: ArrayLike<number>, rowOrder: number[], m
     const added: number[] = [];
     let fits = true;
     for (let i = 0; i < N && fits; i++) {
-      const x = src[rowOrder[i]! * N + k]!, y = b[i * N + j]!;
+      const x = src[rowOrder[i]! * N + k]!,
+        y = b[i * N + j]!;
       if (map[x] === y) continue;
       if (map[x] !== -1 || inverse[y] !== -1) fits = false;
       else (map[x] = y), (inverse[y] = x), added.push(x);

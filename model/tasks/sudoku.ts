@@ -74,10 +74,7 @@ export const formatSudoku = (g: SudokuGrid): string => Array.from(g.cells, (v) =
 
 /** A solved grid: every cell 1-9, no unit repeats a digit, and every given of `puzzle` kept. */
 export function isSudokuSolution(puzzle: SudokuGrid, solution: SudokuGrid): boolean {
-  return (
-    solution.cells.every((v, i) => v >= 1 && v <= 9 && (puzzle.cells[i] === 0 || puzzle.cells[i] === v)) &&
-    findConflict(solution.cells) === null
-  );
+  return solution.cells.every((v, i) => v >= 1 && v <= 9 && (puzzle.cells[i] === 0 || puzzle.cells[i] === v)) && findConflict(solution.cells) === null;
 }
 
 /** One draw of the official `shuffle_sudoku` augmentation. */
@@ -114,7 +111,11 @@ function shuffleSource(s: SudokuShuffle): Int32Array {
 /** new[i][j] = digitMap[(transpose ? gᵀ : g)[rowOrder[i]][colOrder[j]]] (official order). */
 export function applySudokuShuffle(g: SudokuGrid, s: SudokuShuffle): SudokuGrid {
   const source = shuffleSource(s);
-  return createGrid(N, N, Uint8Array.from(source, (from) => s.digitMap[g.cells[from]!]!));
+  return createGrid(
+    N,
+    N,
+    Uint8Array.from(source, (from) => s.digitMap[g.cells[from]!]!),
+  );
 }
 
 /** The exact inverse of `applySudokuShuffle(·, s)`. */
@@ -156,7 +157,12 @@ export const sudokuCodec: TaskCodec<SudokuGrid> = {
   parse: parseSudoku,
   encode: (p) => Int32Array.from(p.cells, (v) => v + 1),
   // Digits are tokens 2-10; PAD (0) or blank (1) predictions decode to 0, an unfilled cell.
-  decode: (tokens) => createGrid(N, N, Uint8Array.from(tokens, (t) => (t >= 2 && t <= 10 ? t - 1 : 0))),
+  decode: (tokens) =>
+    createGrid(
+      N,
+      N,
+      Uint8Array.from(tokens, (t) => (t >= 2 && t <= 10 ? t - 1 : 0)),
+    ),
   verify: isSudokuSolution,
   format: formatSudoku,
   symmetries: sudokuSymmetries,

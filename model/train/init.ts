@@ -32,8 +32,14 @@ export function initWeights(cfg: TrmConfig, seed: number): TrmWeights {
   kernel('lmHead', D, cfg.vocab_size);
   named.set('qHead', tf.zeros([D, 2]));
   named.set('qHeadBias', tf.fill([2], -5));
-  named.set('hInit', tf.tidy(() => tf.tensor1d(roundToBf16(tn([D], 1).dataSync() as Float32Array))));
-  named.set('lInit', tf.tidy(() => tf.tensor1d(roundToBf16(tn([D], 1).dataSync() as Float32Array))));
+  named.set(
+    'hInit',
+    tf.tidy(() => tf.tensor1d(roundToBf16(tn([D], 1).dataSync() as Float32Array))),
+  );
+  named.set(
+    'lInit',
+    tf.tidy(() => tf.tensor1d(roundToBf16(tn([D], 1).dataSync() as Float32Array))),
+  );
   if (cfg.puzzle_emb_ndim > 0) named.set('puzzleEmb', tf.zeros(shapes.get('puzzle_emb.weights')!));
   if (cfg.pos_encodings === 'learned') named.set('embedPos', tn(shapes.get('embed_pos.embedding_weight')!, 1 / Math.sqrt(D)));
   for (let i = 0; i < cfg.L_layers; i++) {

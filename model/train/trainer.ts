@@ -40,7 +40,10 @@ export type ReplicaFactory = (trm: Trm, params: ReadonlyMap<string, tf.Variable>
  */
 function heapExhausted(e: Error, slots: number, seqLen: number): TrmError | undefined {
   if (!isHeapExhausted(e)) return undefined;
-  return new TrmError('out_of_memory', `a training step ran out of the backend's memory with ${slots} examples per worker of ${seqLen} tokens (${e.message}); the wasm backend has at most 4 GB per worker thread: lower the batch or spread it over more workers`);
+  return new TrmError(
+    'out_of_memory',
+    `a training step ran out of the backend's memory with ${slots} examples per worker of ${seqLen} tokens (${e.message}); the wasm backend has at most 4 GB per worker thread: lower the batch or spread it over more workers`,
+  );
 }
 
 /** One replica in this thread, sharing the trainer's variables. */
@@ -207,7 +210,7 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
         metrics.count++;
         metrics.accuracy += right / labelled;
         metrics.exact += correct ? 1 : 0;
-        metrics.qAcc += (qHalt[b]! >= 0) === correct ? 1 : 0;
+        metrics.qAcc += qHalt[b]! >= 0 === correct ? 1 : 0;
         metrics.steps += slots.steps[b]!;
       }
     }
@@ -247,7 +250,7 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
     const tensors: TrainerSnapshot['tensors'] = new Map();
     const put = async (name: string, t: tf.Tensor) => tensors.set(name, { shape: t.shape, data: (await t.data()) as Float32Array });
     for (const [name, v] of variables) await put(`param/${name}`, v);
-    for (const [name, s] of adam.moments()) (await put(`adam_m/${name}`, s.m), await put(`adam_v/${name}`, s.v));
+    for (const [name, s] of adam.moments()) await put(`adam_m/${name}`, s.m), await put(`adam_v/${name}`, s.v);
     for (const [name, s] of ema?.shadow ?? []) await put(`ema/${name}`, s);
     // Carries are saved whole, in global slot order, so a resume may use another number of workers.
     const carries = await replicas.readCarry();

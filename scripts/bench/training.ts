@@ -33,10 +33,11 @@ function syntheticSource(config: TrmConfig): DataSource {
   let n = 0;
   return {
     description: 'synthetic',
-    next: (count) => Array.from({ length: count }, () => {
-      const tokens = Int32Array.from({ length: config.seq_len }, (_, i) => 1 + ((i * 7 + n++) % (config.vocab_size - 1)));
-      return { tokens, labels: tokens, id: 0 };
-    }),
+    next: (count) =>
+      Array.from({ length: count }, () => {
+        const tokens = Int32Array.from({ length: config.seq_len }, (_, i) => 1 + ((i * 7 + n++) % (config.vocab_size - 1)));
+        return { tokens, labels: tokens, id: 0 };
+      }),
     state: () => n,
     restore: (s) => void (n = s as number),
   };
@@ -54,5 +55,14 @@ export async function benchTraining(name: string, config: TrmConfig, batch: numb
   tf.dispose(weightTensors(weights));
   const ms = await time(async () => void (await trainer.trainStep()), runs, 1);
   await trainer.dispose();
-  return { model: name, workers, threads, batch, msPerStep: ms, samplesPerSecond: (batch / ms.median) * 1000, gflops: gflops(flopsPerTrainStep(config) * batch, ms.median), peakRssMb: memory().peakRssMb };
+  return {
+    model: name,
+    workers,
+    threads,
+    batch,
+    msPerStep: ms,
+    samplesPerSecond: (batch / ms.median) * 1000,
+    gflops: gflops(flopsPerTrainStep(config) * batch, ms.median),
+    peakRssMb: memory().peakRssMb,
+  };
 }

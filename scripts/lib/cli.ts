@@ -46,8 +46,13 @@ export async function checkOutputFile(option: string, path: string): Promise<voi
 }
 
 const FS_PROBLEMS: Record<string, string> = {
-  ENOENT: 'no such file or folder', EISDIR: 'is a folder, not a file', ENOTDIR: 'a part of the path is a file, not a folder',
-  EEXIST: 'already exists', EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system',
+  ENOENT: 'no such file or folder',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'already exists',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
 };
 
 /** The text of a file an option names; a missing file or a folder is bad input naming the option (reading a folder fails without a path). */

@@ -43,7 +43,11 @@ export const answerChecker = (shape: DataShape) => (shape.task === 'other' ? und
 export const answerSymmetries = (shape: DataShape) => (shape.task === 'other' ? undefined : taskSymmetries(shape.task, shape.seqLen));
 
 const specError = (spec: string, why: string) => new TrmError('invalid_data', `--data ${JSON.stringify(spec)}: ${why}`);
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Runs `make`, naming the spec in its TrmErrors: a generator's bad options or a filter nothing passes, a bad ARC grid. */
 function withSpec<T>(spec: string, make: () => T): T {
@@ -102,7 +106,10 @@ const cell = (i: number) => `row ${Math.floor(i / 9) + 1}, col ${(i % 9) + 1}`;
 export async function readSudokuFolder(dir: string): Promise<{ puzzles: Uint8Array[]; solutions: Uint8Array[] }> {
   const read = async (name: string) => {
     const { file, text } = await readText(join(dir, name));
-    const lines = text.split('\n').map((t, i) => ({ t, line: i + 1 })).filter(({ t }) => t.trim().length > 0);
+    const lines = text
+      .split('\n')
+      .map((t, i) => ({ t, line: i + 1 }))
+      .filter(({ t }) => t.trim().length > 0);
     const grids = lines.map(({ t, line }) => {
       try {
         return parseSudoku(t).cells;
@@ -121,8 +128,12 @@ export async function readSudokuFolder(dir: string): Promise<{ puzzles: Uint8Arr
     const puzzle = p.grids[i]!;
     const blank = solution.indexOf(0);
     const clash = solution.findIndex((v, k) => puzzle[k] !== 0 && puzzle[k] !== v);
-    const why = blank >= 0 ? `not a full solution (blank at ${cell(blank)})`
-      : clash >= 0 ? `has ${solution[clash]} at ${cell(clash)}, where its puzzle (${p.file} line ${p.lines[i]!.line}) gives ${puzzle[clash]}` : '';
+    const why =
+      blank >= 0
+        ? `not a full solution (blank at ${cell(blank)})`
+        : clash >= 0
+          ? `has ${solution[clash]} at ${cell(clash)}, where its puzzle (${p.file} line ${p.lines[i]!.line}) gives ${puzzle[clash]}`
+          : '';
     if (why) throw new TrmError('invalid_data', `${s.file} line ${s.lines[i]!.line}: ${why}`);
   });
   return { puzzles: p.grids, solutions: s.grids };
@@ -132,12 +143,18 @@ export async function readSudokuFolder(dir: string): Promise<{ puzzles: Uint8Arr
 export async function readOfficialSplit(dir: string, split = 'train'): Promise<OfficialSplit> {
   const folder = (await exists(join(dir, 'dataset.json'))) ? dir : join(dir, split);
   if (!(await exists(join(folder, 'dataset.json')))) throw new TrmError('invalid_data', `${dir}: no dataset.json (expected an official dataset split, or a folder with ${split}/)`);
-  const files = Object.fromEntries(await Promise.all(SPLIT_FILES.map(async (f) => [f, new Uint8Array(await readBytes(join(folder, `all__${f}.npy`)))]))) as Record<(typeof SPLIT_FILES)[number], Uint8Array>;
+  const files = Object.fromEntries(await Promise.all(SPLIT_FILES.map(async (f) => [f, new Uint8Array(await readBytes(join(folder, `all__${f}.npy`)))]))) as Record<
+    (typeof SPLIT_FILES)[number],
+    Uint8Array
+  >;
   return parseOfficialSplit(folder, (await readBytes(join(folder, 'dataset.json'))).toString('utf8'), files);
 }
 
 const arcGrid = z.array(z.array(z.number())); // cells and sizes are checked by buildArcDataset (parseArcGrid)
-const arcTasks = z.record(z.string(), z.object({ train: z.array(z.object({ input: arcGrid, output: arcGrid })), test: z.array(z.object({ input: arcGrid, output: arcGrid.optional() })) }));
+const arcTasks = z.record(
+  z.string(),
+  z.object({ train: z.array(z.object({ input: arcGrid, output: arcGrid })), test: z.array(z.object({ input: arcGrid, output: arcGrid.optional() })) }),
+);
 const arcSolutions = z.record(z.string(), z.array(arcGrid));
 
 /** Builds ARC from Kaggle-format challenge/solution files (spec §6.4); test outputs missing → [[0]] as the official builder. */
@@ -204,7 +221,11 @@ function options(spec: string, parts: string[], allowed: readonly string[] | und
 /** Options each kind takes, for training and for evaluation sets. */
 const TRAIN_OPTIONS: Record<string, readonly string[]> = { 'sudoku-gen': ['rating'], sudoku: [], 'maze-gen': ['min'], official: [], arc: ['subsets', 'test', 'aug', 'seed'] };
 const EVAL_OPTIONS: Record<string, readonly string[]> = {
-  'sudoku-gen': ['seed', 'count', 'rating'], sudoku: ['from', 'count'], 'maze-gen': ['seed', 'count', 'min'], official: [], arc: ['subsets', 'test', 'aug', 'seed'],
+  'sudoku-gen': ['seed', 'count', 'rating'],
+  sudoku: ['from', 'count'],
+  'maze-gen': ['seed', 'count', 'min'],
+  official: [],
+  arc: ['subsets', 'test', 'aug', 'seed'],
 };
 
 /** Puzzle and solution grids as un-augmented examples. */
@@ -230,7 +251,11 @@ async function openOne(spec: string, seed: number): Promise<TrainingPart> {
     case 'sudoku': {
       if (!arg) throw specError(spec, 'sudoku:<dir> needs a folder');
       const { puzzles, solutions } = await readSudokuFolder(arg);
-      return { source: sudokuListSource(arg, puzzles, solutions, seed), shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 }, stored: () => sudokuExamples(puzzles, solutions) };
+      return {
+        source: sudokuListSource(arg, puzzles, solutions, seed),
+        shape: { task: 'sudoku', seqLen: 81, vocabSize: 11, identifiers: 1 },
+        stored: () => sudokuExamples(puzzles, solutions),
+      };
     }
     case 'maze-gen': {
       const size = mazeSize(arg, spec);
@@ -242,11 +267,19 @@ async function openOne(spec: string, seed: number): Promise<TrainingPart> {
       const split = await readOfficialSplit(arg, 'train');
       const m = split.metadata;
       const task = m.vocab_size === 11 && m.seq_len === 81 ? 'sudoku' : m.vocab_size === 6 ? 'maze' : m.vocab_size === 12 && m.seq_len === 900 ? 'arc' : 'other';
-      return { source: officialSource(split, seed), shape: { task, seqLen: m.seq_len, vocabSize: m.vocab_size, identifiers: m.num_puzzle_identifiers }, stored: () => splitExamples(split) };
+      return {
+        source: officialSource(split, seed),
+        shape: { task, seqLen: m.seq_len, vocabSize: m.vocab_size, identifiers: m.num_puzzle_identifiers },
+        stored: () => splitExamples(split),
+      };
     }
     case 'arc': {
       const ds = await buildArcFromSpec(spec, arg ?? '', opts);
-      return { source: officialSource(ds.train, seed), shape: { task: 'arc', seqLen: 900, vocabSize: 12, identifiers: ds.identifiers.length }, stored: () => splitExamples(ds.train) };
+      return {
+        source: officialSource(ds.train, seed),
+        shape: { task: 'arc', seqLen: 900, vocabSize: 12, identifiers: ds.identifiers.length },
+        stored: () => splitExamples(ds.train),
+      };
     }
     default:
       throw specError(spec, `unknown kind ${JSON.stringify(kind)} (sudoku-gen, sudoku, maze-gen, official, arc)`);
@@ -258,7 +291,10 @@ async function openOne(spec: string, seed: number): Promise<TrainingPart> {
  * stream seeded with seed + 7919·i); `stored` lists its stored parts' examples as stored.
  */
 export async function openTrainingData(spec: string, seed: number): Promise<{ source: DataSource; shape: DataShape; stored: (() => Example[])[] }> {
-  const parts = spec.split('+').map((p) => p.trim()).filter(Boolean);
+  const parts = spec
+    .split('+')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const opened = await Promise.all(
     parts.map(async (part, i) => {
       const m = /^([^:*]+)\*(.+)$/.exec(part);
@@ -271,7 +307,11 @@ export async function openTrainingData(spec: string, seed: number): Promise<{ so
   for (const o of opened) {
     if (o.shape.seqLen !== shape.seqLen || o.shape.vocabSize !== shape.vocabSize) throw specError(spec, 'mixed sources must share seq_len and vocabulary');
   }
-  return { source: mixSources(opened, seed), shape: { ...shape, identifiers: Math.max(...opened.map((o) => o.shape.identifiers)) }, stored: opened.flatMap((o) => (o.stored ? [o.stored] : [])) };
+  return {
+    source: mixSources(opened, seed),
+    shape: { ...shape, identifiers: Math.max(...opened.map((o) => o.shape.identifiers)) },
+    stored: opened.flatMap((o) => (o.stored ? [o.stored] : [])),
+  };
 }
 
 /**
@@ -288,7 +328,20 @@ export interface EvalSet {
 }
 
 /** `w*spec + w*spec`: a leading weight, or a `+` before another spec. */
-const isMixture = (spec: string) => /^[^:*]+\*/.test(spec) || spec.split('+').slice(1).some((p) => Object.hasOwn(EVAL_OPTIONS, p.trim().replace(/^[^:*]+\*/, '').split(':')[0]!));
+const isMixture = (spec: string) =>
+  /^[^:*]+\*/.test(spec) ||
+  spec
+    .split('+')
+    .slice(1)
+    .some((p) =>
+      Object.hasOwn(
+        EVAL_OPTIONS,
+        p
+          .trim()
+          .replace(/^[^:*]+\*/, '')
+          .split(':')[0]!,
+      ),
+    );
 
 export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalSet> {
   if (isMixture(spec)) throw specError(spec, 'a weighted mixture is for training only; give each evaluation set its own --data');
@@ -312,10 +365,19 @@ export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalS
       const m = split.metadata;
       const task = m.vocab_size === 11 && m.seq_len === 81 ? 'sudoku' : m.vocab_size === 6 ? 'maze' : m.vocab_size === 12 && m.seq_len === 900 ? 'arc' : 'other';
       const n = Math.min(limit, all.length);
-      const arc = task === 'arc' && (await exists(join(arg, 'test_puzzles.json')))
-        ? { identifiers: await readJson(join(arg, 'identifiers.json'), 'a list of identifiers', z.array(z.string())), testPuzzles: await readJson(join(arg, 'test_puzzles.json'), 'ARC tasks', arcTasks) }
-        : undefined;
-      return { examples: all.slice(0, n), shape: { task, seqLen: m.seq_len, vocabSize: m.vocab_size, identifiers: m.num_puzzle_identifiers }, description: `${split.name} (first ${n} of ${all.length})`, ...(arc ? { arc } : {}) };
+      const arc =
+        task === 'arc' && (await exists(join(arg, 'test_puzzles.json')))
+          ? {
+              identifiers: await readJson(join(arg, 'identifiers.json'), 'a list of identifiers', z.array(z.string())),
+              testPuzzles: await readJson(join(arg, 'test_puzzles.json'), 'ARC tasks', arcTasks),
+            }
+          : undefined;
+      return {
+        examples: all.slice(0, n),
+        shape: { task, seqLen: m.seq_len, vocabSize: m.vocab_size, identifiers: m.num_puzzle_identifiers },
+        description: `${split.name} (first ${n} of ${all.length})`,
+        ...(arc ? { arc } : {}),
+      };
     }
     case 'sudoku-gen': {
       const seed = Number(opts.seed ?? 0);

@@ -16,20 +16,30 @@ const reportSchema = z.object({
   /** Copies per puzzle (`--tries`), when more than one. */
   tries: z.number().int().min(2).optional(),
   seed: z.number().int().optional(),
-  results: z.array(z.object({
-    data: z.string(),
-    /** SHA-256 of the set's examples, what compare pairs by; absent in reports written before it. */
-    fingerprint: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-    count: z.number().int().min(0),
-    exactAccuracy: z.number(),
-    tokenAccuracy: z.number(),
-    validAccuracy: z.number().optional(),
-    meanSteps: z.number(),
-    /** Steps over all copies; absent in reports written before `--tries`. */
-    meanWork: z.number().optional(),
-    /** Absent in reports written before per-example results. */
-    solved: z.string().regex(/^[01]*$/).optional(),
-  })).min(1),
+  results: z
+    .array(
+      z.object({
+        data: z.string(),
+        /** SHA-256 of the set's examples, what compare pairs by; absent in reports written before it. */
+        fingerprint: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional(),
+        count: z.number().int().min(0),
+        exactAccuracy: z.number(),
+        tokenAccuracy: z.number(),
+        validAccuracy: z.number().optional(),
+        meanSteps: z.number(),
+        /** Steps over all copies; absent in reports written before `--tries`. */
+        meanWork: z.number().optional(),
+        /** Absent in reports written before per-example results. */
+        solved: z
+          .string()
+          .regex(/^[01]*$/)
+          .optional(),
+      }),
+    )
+    .min(1),
 });
 export type EvalReport = z.infer<typeof reportSchema>;
 
@@ -46,7 +56,8 @@ export async function readEvalReport(file: string): Promise<EvalReport> {
     throw new TrmError('invalid_data', `${file}: not an npm run eval report (${issue.path.join('.') || 'top level'}: ${issue.message})`);
   }
   for (const set of r.data.results) {
-    if (set.solved !== undefined && set.solved.length !== set.count) throw new TrmError('invalid_data', `${file}: ${set.data}: ${set.solved.length} per-example results for ${set.count} examples`);
+    if (set.solved !== undefined && set.solved.length !== set.count)
+      throw new TrmError('invalid_data', `${file}: ${set.data}: ${set.solved.length} per-example results for ${set.count} examples`);
   }
   return r.data;
 }
@@ -58,6 +69,9 @@ export async function readEvalReport(file: string): Promise<EvalReport> {
 export function checkReportModel(file: string, report: EvalReport, config: TrmConfig): void {
   const differ = report.config ? (Object.keys(config) as (keyof TrmConfig)[]).filter((k) => report.config![k] !== config[k]) : [];
   if (differ.length) {
-    throw new TrmError('invalid_data', `--evals ${file}: a report of ${report.model}, another model than this one (${differ.map((k) => `${k} ${report.config![k]} vs ${config[k]}`).join(', ')})`);
+    throw new TrmError(
+      'invalid_data',
+      `--evals ${file}: a report of ${report.model}, another model than this one (${differ.map((k) => `${k} ${report.config![k]} vs ${config[k]}`).join(', ')})`,
+    );
   }
 }

@@ -82,9 +82,10 @@ export async function recardPackage(dir: string, { modelJson, meta }: PackageFol
   return evaluations.length;
 }
 
-const readPackageFile = (dir: string, name: string) => readFile(join(dir, name), 'utf8').catch(() => {
-  throw new TrmError('invalid_package', `${dir}: no ${name} (a package folder holds model.json and its README.md card)`);
-});
+const readPackageFile = (dir: string, name: string) =>
+  readFile(join(dir, name), 'utf8').catch(() => {
+    throw new TrmError('invalid_package', `${dir}: no ${name} (a package folder holds model.json and its README.md card)`);
+  });
 
 /** A package folder as read: its model.json as it is, and the trm-edge metadata in it, checked. */
 export interface PackageFolder {
@@ -102,6 +103,7 @@ export async function readPackageFolder(dir: string): Promise<PackageFolder> {
     throw new TrmError('invalid_package', `${dir}/model.json: not JSON (${(e as Error).message})`);
   }
   const parsed = metadataSchema.safeParse(modelJson?.userDefinedMetadata?.trmEdge);
-  if (!parsed.success) throw new TrmError('invalid_package', `${dir}/model.json: not a trm-edge package (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+  if (!parsed.success)
+    throw new TrmError('invalid_package', `${dir}/model.json: not a trm-edge package (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
   return { modelJson, meta: parsed.data };
 }

@@ -20,7 +20,8 @@ export function pair(a: string, b: string): Paired {
   if (a.length !== b.length) throw new RangeError(`per-example results of different lengths (${a.length} and ${b.length})`);
   const p: Paired = { both: 0, onlyA: 0, onlyB: 0, neither: 0 };
   for (let i = 0; i < a.length; i++) {
-    const x = a[i] === '1', y = b[i] === '1';
+    const x = a[i] === '1',
+      y = b[i] === '1';
     if (x && y) p.both++;
     else if (x) p.onlyA++;
     else if (y) p.onlyB++;
@@ -43,7 +44,10 @@ export function pairSets(a: SetResult[], b: SetResult[], files: [string, string]
     const y = b.find((r) => !paired.has(r) && sameSet(x, r));
     if (!y) continue;
     if (x.count !== y.count) {
-      throw new TrmError('invalid_data', `${x.data}: ${x.count} per-example results in ${files[0]} but ${y.count} in ${files[1]}: not the same puzzles (evaluate both with the same --data and --limit)`);
+      throw new TrmError(
+        'invalid_data',
+        `${x.data}: ${x.count} per-example results in ${files[0]} but ${y.count} in ${files[1]}: not the same puzzles (evaluate both with the same --data and --limit)`,
+      );
     }
     paired.add(x).add(y);
     rows.push({ data: x.data, count: x.count, ...pair(x.solved!, y.solved!) });

@@ -92,7 +92,11 @@ export async function writeAtomic(path: string, bytes: Uint8Array | string): Pro
   await rename(tmp, path);
 }
 
-export const exists = (p: string) => stat(p).then(() => true, () => false);
+export const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Refuses a --out that holds a run or is a file: checked before a new run's work, and again when creating it. */
 export async function checkNewRunDir(dir: string): Promise<void> {
@@ -180,7 +184,10 @@ export async function readMetrics(dir: string): Promise<MetricLine[]> {
       return [];
     }
   };
-  return (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim()).flatMap(parse);
+  return (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter((l) => l.trim())
+    .flatMap(parse);
 }
 
 /**
@@ -205,7 +212,11 @@ export async function saveSnapshot(dir: string, trainer: Trainer): Promise<void>
   } finally {
     tf.dispose(weightTensors(weights));
   }
-  const steps = (await readdir(dir)).map((f) => /^step_(\d+)\.safetensors$/.exec(f)?.[1]).filter((n): n is string => !!n).map(Number).sort((a, b) => b - a);
+  const steps = (await readdir(dir))
+    .map((f) => /^step_(\d+)\.safetensors$/.exec(f)?.[1])
+    .filter((n): n is string => !!n)
+    .map(Number)
+    .sort((a, b) => b - a);
   await Promise.all(steps.slice(KEEP_WEIGHTS).map((n) => rm(join(dir, `step_${n}.safetensors`))));
 }
 

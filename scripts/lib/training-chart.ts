@@ -17,7 +17,13 @@ const PANEL = { width: 300, height: 200 } as const;
 
 /** The SVG of a run's curves, titled with its folder name and task, its data phases named in the subtitle. */
 export const runCurvesSvg = (dir: string, spec: RunSpec, metrics: MetricLine[]) =>
-  renderSvg(trainingChartSpec(metrics, `Training run ${basename(dir)} (${spec.task})`, (spec.phases ?? []).map((p) => p.step)));
+  renderSvg(
+    trainingChartSpec(
+      metrics,
+      `Training run ${basename(dir)} (${spec.task})`,
+      (spec.phases ?? []).map((p) => p.step),
+    ),
+  );
 
 /** `phaseSteps`: the steps after which the training data changed (a curriculum). */
 export function trainingChartSpec(metrics: MetricLine[], title: string, phaseSteps: number[] = []): TopLevelSpec {
@@ -34,8 +40,10 @@ export function trainingChartSpec(metrics: MetricLine[], title: string, phaseSte
     BIN,
     {
       aggregate: [
-        { op: 'sum', field: 'exactHits', as: 'exactHits' }, { op: 'sum', field: 'tokenHits', as: 'tokenHits' },
-        { op: 'sum', field: 'stepSum', as: 'stepSum' }, { op: 'sum', field: 'count', as: 'halted' },
+        { op: 'sum', field: 'exactHits', as: 'exactHits' },
+        { op: 'sum', field: 'tokenHits', as: 'tokenHits' },
+        { op: 'sum', field: 'stepSum', as: 'stepSum' },
+        { op: 'sum', field: 'count', as: 'halted' },
       ],
       groupby: ['bin'],
     },
@@ -63,7 +71,13 @@ export function trainingChartSpec(metrics: MetricLine[], title: string, phaseSte
         data: { name: 'train' },
         transform: [
           BIN,
-          { aggregate: [{ op: 'mean', field: 'lmLoss', as: 'LM loss (stablemax CE)' }, { op: 'mean', field: 'qHaltLoss', as: 'halt loss (BCE)' }], groupby: ['bin'] },
+          {
+            aggregate: [
+              { op: 'mean', field: 'lmLoss', as: 'LM loss (stablemax CE)' },
+              { op: 'mean', field: 'qHaltLoss', as: 'halt loss (BCE)' },
+            ],
+            groupby: ['bin'],
+          },
           { fold: ['LM loss (stablemax CE)', 'halt loss (BCE)'], as: ['series', 'value'] },
         ],
         mark: 'line',
@@ -85,16 +99,18 @@ export function trainingChartSpec(metrics: MetricLine[], title: string, phaseSte
             encoding: { x: X, y: { field: 'value', type: 'quantitative', title: null, axis: { format: '%' }, scale: { domain: [0, 1] } }, color: series(accuracySeries) },
           },
           ...(evals.length
-            ? [{
-                data: { name: 'evals' },
-                transform: [
-                  { calculate: 'datum.step', as: 'bin' },
-                  { fold: ['exactAccuracy', 'tokenAccuracy'], as: ['key', 'value'] },
-                  { calculate: "datum.key === 'exactAccuracy' ? 'held-out exact' : 'held-out token'", as: 'series' },
-                ],
-                mark: { type: 'line', point: true },
-                encoding: { x: X, y: { field: 'value', type: 'quantitative' }, color: series(accuracySeries) },
-              } as const]
+            ? [
+                {
+                  data: { name: 'evals' },
+                  transform: [
+                    { calculate: 'datum.step', as: 'bin' },
+                    { fold: ['exactAccuracy', 'tokenAccuracy'], as: ['key', 'value'] },
+                    { calculate: "datum.key === 'exactAccuracy' ? 'held-out exact' : 'held-out token'", as: 'series' },
+                  ],
+                  mark: { type: 'line', point: true },
+                  encoding: { x: X, y: { field: 'value', type: 'quantitative' }, color: series(accuracySeries) },
+                } as const,
+              ]
             : []),
         ],
       },

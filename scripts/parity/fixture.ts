@@ -32,7 +32,11 @@ export interface Fixture {
   checkpoints: { torch?: string; safetensors?: string };
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const readJson = async (p: string) => JSON.parse(await readFile(p, 'utf8'));
 
 export async function readFixture(dir: string): Promise<Fixture> {

@@ -45,7 +45,7 @@ export function maxRelError(ours: ArrayLike<number>, ref: ArrayLike<number>): nu
   return scale === 0 ? diff : diff / scale;
 }
 
-const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flat(Infinity as 1) as number[] : [v as number]);
+const flat = (v: unknown): number[] => (Array.isArray(v) ? (v.flat(Infinity as 1) as number[]) : [v as number]);
 
 function agreement(a: ArrayLike<number | boolean>, b: ArrayLike<number | boolean>): number {
   if (a.length !== b.length) return 0;
@@ -86,8 +86,7 @@ async function compareFormats(fx: Fixture): Promise<ParityRow> {
 
 export async function runParity(fx: Fixture): Promise<ParityRow[]> {
   const rows: ParityRow[] = [];
-  const row = (quantity: string, err: number, tol: number) =>
-    rows.push({ config: fx.name, quantity, maxRelError: err, bound: `≤ ${tol.toExponential(0)}`, pass: err <= tol });
+  const row = (quantity: string, err: number, tol: number) => rows.push({ config: fx.name, quantity, maxRelError: err, bound: `≤ ${tol.toExponential(0)}`, pass: err <= tol });
   const agree = (quantity: string, frac: number, min: number) =>
     rows.push({ config: fx.name, quantity, agreement: frac, bound: min === 1 ? 'all agree' : `≥ ${(min * 100).toFixed(1)}%`, pass: frac >= min });
 
@@ -116,8 +115,10 @@ export async function runParity(fx: Fixture): Promise<ParityRow[]> {
       const injection = tf.add(init.y, x) as tf.Tensor3D;
       const first = trm.net(init.z, injection);
       const firstBlock = tf.tidy(() => trm.block(tf.add(init.z, injection) as tf.Tensor3D, 0));
-      if (recorded('debug_first_L_level_call')) row('first application net(L_init, H_init + x)', maxRelError(await first.data(), recorded('debug_first_L_level_call')!.data), TOLERANCE.firstApplication);
-      if (recorded('debug_first_block0_output')) row('first block output', maxRelError(await firstBlock.data(), recorded('debug_first_block0_output')!.data), TOLERANCE.firstApplication);
+      if (recorded('debug_first_L_level_call'))
+        row('first application net(L_init, H_init + x)', maxRelError(await first.data(), recorded('debug_first_L_level_call')!.data), TOLERANCE.firstApplication);
+      if (recorded('debug_first_block0_output'))
+        row('first block output', maxRelError(await firstBlock.data(), recorded('debug_first_block0_output')!.data), TOLERANCE.firstApplication);
       tf.dispose([init.y, init.z, injection, first, firstBlock]);
     }
 
@@ -129,7 +130,7 @@ export async function runParity(fx: Fixture): Promise<ParityRow[]> {
       const start = from === null ? trm.initialCarry(B) : toCarry(from);
       const next = trm.step(start, x);
       const heads = trm.heads(next.y);
-      const [logits, q] = [await heads.logits.data() as Float32Array, await heads.qHalt.data()];
+      const [logits, q] = [(await heads.logits.data()) as Float32Array, await heads.qHalt.data()];
       const label = n === 1 ? 'step 1' : `step ${n} (teacher-forced from step ${n - 1})`;
       row(`${label} logits`, maxRelError(logits, flat(ref.logits)), TOLERANCE.step);
       row(`${label} q_halt`, maxRelError(q, ref.q_halt_logits), TOLERANCE.step);
@@ -138,10 +139,11 @@ export async function runParity(fx: Fixture): Promise<ParityRow[]> {
         row(`${label} carry z (z_L)`, maxRelError(await next.z.data(), recorded(`step${n}/z_L`)!.data), TOLERANCE.step);
       }
       agree(`${label} argmax predictions`, agreement(argmaxRows(logits, V), flat(ref.preds)), 1);
-      agree(`${label} halting decisions (q_halt > 0; halted)`, agreement(
-        [...Array.from(q, (v) => v > 0), ...Array.from({ length: B }, () => n >= maxHalt)],
-        [...ref.q_halt_logits.map((v) => v > 0), ...ref.carry_halted],
-      ), 1);
+      agree(
+        `${label} halting decisions (q_halt > 0; halted)`,
+        agreement([...Array.from(q, (v) => v > 0), ...Array.from({ length: B }, () => n >= maxHalt)], [...ref.q_halt_logits.map((v) => v > 0), ...ref.carry_halted]),
+        1,
+      );
       tf.dispose([start.y, start.z, next.y, next.z, heads.logits, heads.qHalt]);
     }
 
@@ -155,12 +157,7 @@ export async function runParity(fx: Fixture): Promise<ParityRow[]> {
   return rows;
 }
 
-async function chained(
-  fx: Fixture,
-  trm: Trm,
-  batch: { tokens: Int32Array; identifiers: Int32Array },
-  agree: (quantity: string, frac: number, min: number) => void,
-): Promise<void> {
+async function chained(fx: Fixture, trm: Trm, batch: { tokens: Int32Array; identifiers: Int32Array }, agree: (quantity: string, frac: number, min: number) => void): Promise<void> {
   const preds: number[][] = [];
   const decisions: boolean[][] = [];
   await runSteps(trm, batch, {

@@ -23,7 +23,7 @@ describe('the official ARC builder (ARC-1 preset: training + evaluation + concep
   const tests = (s: ArcSubset) => Object.values(s.tasks).reduce((n, t) => n + t.test.length, 0);
   const [training, evaluation, concept] = subsets as [ArcSubset, ArcSubset, ArcSubset];
 
-  it('puts every demonstration in train and only the evaluation tasks\' test pairs in test', () => {
+  it("puts every demonstration in train and only the evaluation tasks' test pairs in test", () => {
     expect([demos(training), tests(training), demos(evaluation), tests(evaluation), demos(concept), tests(concept)]).toEqual([1302, 416, 1363, 419, 427, 480]);
     const testTasks = new Set([...ds.test.puzzleIdentifiers].map((id) => parseArcName(ds.identifiers[id]!).task));
     expect(testTasks).toEqual(new Set(Object.keys(evaluation.tasks)));

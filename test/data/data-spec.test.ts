@@ -24,7 +24,12 @@ function folder(name: string, files: Record<string, string | null>): string {
 
 const invalid = (message: RegExp) => expect.objectContaining({ name: 'TrmError', code: 'invalid_data', message: expect.stringMatching(message) });
 
-const [PUZZLE, SOLUTION] = ['puzzles', 'solutions'].map((f) => gunzipSync(readFileSync(join(DATA, `sudoku/kaggle-3m-curated-5000/${f}.txt.gz`))).toString('utf8').split('\n')[0]!) as [string, string];
+const [PUZZLE, SOLUTION] = ['puzzles', 'solutions'].map(
+  (f) =>
+    gunzipSync(readFileSync(join(DATA, `sudoku/kaggle-3m-curated-5000/${f}.txt.gz`)))
+      .toString('utf8')
+      .split('\n')[0]!,
+) as [string, string];
 
 describe('generator specs are checked when opened (exit 2 naming the spec, before any run folder exists)', () => {
   it.each([
@@ -95,10 +100,12 @@ describe('Sudoku folders', () => {
     // The solution of another puzzle: complete and valid, but not this puzzle's.
     const other = SOLUTION.replace(/[1-9]/g, (d) => String((Number(d) % 9) + 1));
     const wrong = folder('wrong', { 'puzzles.txt': `${PUZZLE}\n`, 'solutions.txt': `${other}\n` });
-    await expect(readSudokuFolder(wrong)).rejects.toEqual(invalid(/wrong\/solutions\.txt line 1: has \d at row \d, col \d, where its puzzle \(.*wrong\/puzzles\.txt line 1\) gives \d/));
+    await expect(readSudokuFolder(wrong)).rejects.toEqual(
+      invalid(/wrong\/solutions\.txt line 1: has \d at row \d, col \d, where its puzzle \(.*wrong\/puzzles\.txt line 1\) gives \d/),
+    );
   });
 
-  it('still reads the real sets (every solution complete and its puzzle\'s)', async () => {
+  it("still reads the real sets (every solution complete and its puzzle's)", async () => {
     for (const name of ['kaggle-3m-curated-5000', 'tdoku-magictour-top1465', 'sudoku-extreme-train-sample-1k']) {
       const { puzzles, solutions } = await readSudokuFolder(join(DATA, 'sudoku', name));
       expect(solutions).toHaveLength(puzzles.length);

@@ -29,8 +29,16 @@ describe('Sudoku generator', () => {
     for (let i = 0; i < 10; i++) expect(generateSudoku(rng, { givens: [22, 26], rating: [3, 1000] }).rating).toBeGreaterThanOrEqual(3);
     // Known sets: the Kaggle easy puzzles need no guess; magictour's hard ones do.
     const rate = (line: string) => solveSudoku(Uint8Array.from(line, (c) => (c === '.' ? 0 : Number(c)))).guesses;
-    expect(dataLines('sudoku/kaggle-3m-curated-5000/puzzles.txt.gz').slice(0, 50).every((p) => rate(p) === 0)).toBe(true);
-    expect(dataLines('sudoku/tdoku-magictour-top1465/puzzles.txt.gz').slice(0, 50).every((p) => rate(p) > 0)).toBe(true);
+    expect(
+      dataLines('sudoku/kaggle-3m-curated-5000/puzzles.txt.gz')
+        .slice(0, 50)
+        .every((p) => rate(p) === 0),
+    ).toBe(true);
+    expect(
+      dataLines('sudoku/tdoku-magictour-top1465/puzzles.txt.gz')
+        .slice(0, 50)
+        .every((p) => rate(p) > 0),
+    ).toBe(true);
   });
 
   it('is seeded: same seed, same puzzles; a source resumes from its state', () => {
@@ -66,7 +74,11 @@ describe('Sudoku generator', () => {
 });
 
 describe('Maze generator', () => {
-  it.each([[30, 110], [11, 20], [7, 12]] as const)('a maze of side %i (minimum path %s cells) has one S, one G and a long enough shortest path', (size, min) => {
+  it.each([
+    [30, 110],
+    [11, 20],
+    [7, 12],
+  ] as const)('a maze of side %i (minimum path %s cells) has one S, one G and a long enough shortest path', (size, min) => {
     const rng = createRng(size);
     for (let i = 0; i < (size === 30 ? 10 : 30); i++) {
       const { puzzle, solution } = generateMaze(rng, { size, minPathCells: min });
@@ -93,7 +105,7 @@ describe('Maze generator', () => {
     }
   });
 
-  it('makes the same 10×10 mazes as before the option checks and the layout budget (the shipped model card\'s sets)', () => {
+  it("makes the same 10×10 mazes as before the option checks and the layout budget (the shipped model card's sets)", () => {
     const hash = createHash('sha256');
     for (const min of [undefined, 10, 16, 20, 24]) {
       for (const e of mazeGeneratorSource(5, { size: 10, ...(min ? { minPathCells: min } : {}) }).next(3)) hash.update(`${e.tokens.join('')}|${e.labels.join('')};`);
@@ -114,6 +126,8 @@ describe('Maze generator', () => {
   it('gives up after its layout budget when no wall layout has a long enough path, instead of spinning forever', () => {
     expect(mazeLayoutBudget(10)).toBe(100_000);
     // 95 % walls leave one open cell on a 4×4 grid: never an S and a G.
-    expect(() => generateMaze(createRng(1), { size: 4, minPathCells: 4, density: [0.95, 0.95] })).toThrow(/no 4×4 maze with a shortest path of at least 4 cells in 625000 wall layouts/);
+    expect(() => generateMaze(createRng(1), { size: 4, minPathCells: 4, density: [0.95, 0.95] })).toThrow(
+      /no 4×4 maze with a shortest path of at least 4 cells in 625000 wall layouts/,
+    );
   });
 });

@@ -20,7 +20,11 @@ describe('official-format datasets', () => {
     expect(splitExamples(train)).toHaveLength(60);
     expect(splitExamples(test)).toHaveLength(5);
     // The first puzzle of each group is the CSV's puzzle, un-augmented.
-    const csv = readFileSync(join(TINY, 'source-csv/train.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const csv = readFileSync(join(TINY, 'source-csv/train.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     const blank = parseSudoku('.'.repeat(81));
     for (let g = 0; g < 20; g++) {
       const e = splitExamples(train)[3 * g]!;

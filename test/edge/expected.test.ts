@@ -23,12 +23,19 @@ describe('answers of the shipped packages in Node (the reference for the worker)
     const mazeSet = await openEvalSet('maze-gen:10:min=20:seed=4242:count=3');
     const mazes = mazeSet.examples.map((e) => formatMaze({ rows: 10, cols: 10, cells: Uint8Array.from(e.tokens) }));
     const out: Record<string, unknown[]> = {};
-    for (const [task, puzzles] of [['sudoku', CASES.sudoku], ['maze', mazes]] as const) {
+    for (const [task, puzzles] of [
+      ['sudoku', CASES.sudoku],
+      ['maze', mazes],
+    ] as const) {
       const model = await loadModelFromPath(join(ROOT, 'model/weights', task));
       const solver = await createSolver({ model, task });
       out[task] = [];
       for (const puzzle of puzzles) {
-        for (const [halt, tries] of [['never', 1], ['q', 1], ['verified', 8]] as const) {
+        for (const [halt, tries] of [
+          ['never', 1],
+          ['q', 1],
+          ['verified', 8],
+        ] as const) {
           const r = await solver.solve(puzzle, { halt, tries });
           const copies = tries > 1 ? { tries, copy: r.copy, work: r.work } : {};
           out[task]!.push({ puzzle, halt, ...copies, solution: r.solution, verified: r.verified, steps: r.steps, halted: r.halted, confidence: r.confidence });

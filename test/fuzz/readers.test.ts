@@ -34,7 +34,10 @@ describe('defects fuzzing found stay fixed', () => {
     const { build } = await surface.prepare();
     const before = tf.memory().numTensors;
     const started = performance.now();
-    const error = await surface.load(build(c.recipe)).then(() => null, (e: unknown) => e);
+    const error = await surface.load(build(c.recipe)).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error, `it loaded; it once gave ${c.was}`).toBeInstanceOf(TrmError);
     expect((error as TrmError).message).toMatch(/^mutant|^arc:|^<npy>|mutant\.npy/);
     expect(performance.now() - started).toBeLessThan(5000);

@@ -45,7 +45,15 @@ async function votedByHand(pkg: LoadedPackage, id: string, test: { input: number
 }
 
 describe('ARC through createSolver (augmentation voting)', () => {
-  const test = [{ input: [[1, 2], [3, 4]] }, { input: [[5]], output: [[5]] }];
+  const test = [
+    {
+      input: [
+        [1, 2],
+        [3, 4],
+      ],
+    },
+    { input: [[5]], output: [[5]] },
+  ];
 
   it('runs every known version of the task and returns the voted attempts, the same as voting by hand', async () => {
     const pkg = await arcPackage();

@@ -175,7 +175,9 @@ describe('config from a checkpoint', () => {
 
   it('refuses an explicit config whose shapes differ from the file, naming the tensor', async () => {
     const config = { ...fixtureConfig(SUDOKU), expansion: 2 };
-    await expect(loadCheckpoint(bytesSource(bytes(join(SUDOKU, 'step_0'))), { config })).rejects.toThrow(/mlp_t\.gate_up_proj\.weight: shape \[1024,97\] does not match the config's \[512,97\]/);
+    await expect(loadCheckpoint(bytesSource(bytes(join(SUDOKU, 'step_0'))), { config })).rejects.toThrow(
+      /mlp_t\.gate_up_proj\.weight: shape \[1024,97\] does not match the config's \[512,97\]/,
+    );
   });
 
   it('refuses a checkpoint of another model family', async () => {

@@ -10,7 +10,23 @@ import { FIXTURES } from '../helpers/paths.js';
 describe('validateConfig', () => {
   it('fills the official trm.yaml defaults', () => {
     const c = validateConfig({ vocab_size: 11, seq_len: 81 });
-    expect(c).toMatchObject({ hidden_size: 512, num_heads: 8, expansion: 4, L_layers: 2, H_cycles: 3, L_cycles: 6, halt_max_steps: 16, halt_exploration_prob: 0.1, mlp_t: false, pos_encodings: 'rope', puzzle_emb_ndim: 512, puzzle_emb_len: 16, rms_norm_eps: 1e-5, rope_theta: 10000, num_puzzle_identifiers: 1 });
+    expect(c).toMatchObject({
+      hidden_size: 512,
+      num_heads: 8,
+      expansion: 4,
+      L_layers: 2,
+      H_cycles: 3,
+      L_cycles: 6,
+      halt_max_steps: 16,
+      halt_exploration_prob: 0.1,
+      mlp_t: false,
+      pos_encodings: 'rope',
+      puzzle_emb_ndim: 512,
+      puzzle_emb_len: 16,
+      rms_norm_eps: 1e-5,
+      rope_theta: 10000,
+      num_puzzle_identifiers: 1,
+    });
   });
 
   it('accepts an official model config dict (extra official keys are dropped)', () => {

@@ -24,7 +24,20 @@ afterAll(() => solvers.forEach((s) => s.dispose()));
 describe('the root API', () => {
   it('is small: the values a user needs, the same from the core and from the Node entry', async () => {
     const root = Object.keys(await import('../../model/index.js')).sort();
-    expect(root).toEqual(['BackendError', 'CheckpointError', 'ConfigError', 'DisposedError', 'InvalidPuzzleError', 'MODELS', 'PRESETS', 'TASKS', 'TrmError', 'createSolver', 'evaluate', 'validateConfig']);
+    expect(root).toEqual([
+      'BackendError',
+      'CheckpointError',
+      'ConfigError',
+      'DisposedError',
+      'InvalidPuzzleError',
+      'MODELS',
+      'PRESETS',
+      'TASKS',
+      'TrmError',
+      'createSolver',
+      'evaluate',
+      'validateConfig',
+    ]);
     const node = Object.keys(await import('../../model/runtime/node.js')).sort();
     expect(node).toEqual([...root, 'initBackend', 'registerGradients', 'workerReplicas'].sort());
   });
@@ -84,7 +97,10 @@ describe('createSolver: one front door for every kind of model', () => {
     ];
     const before = tf.memory().numTensors;
     for (const [options, code, message] of cases) {
-      const error = await createSolver(options).then(() => null, (e: unknown) => e);
+      const error = await createSolver(options).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error, String(options.model)).toBeInstanceOf(TrmError);
       expect([(error as TrmError).code, (error as TrmError).message]).toEqual([code, expect.stringMatching(message)]);
     }

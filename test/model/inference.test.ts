@@ -49,7 +49,11 @@ describe('the inference loop', () => {
 
   it('maxSteps cuts the run; the sample is not halted by the rule', async () => {
     const results = await runSteps(trm, batch, { maxSteps: 2 });
-    expect(results.map((r) => [r.steps, r.halted])).toEqual([[2, false], [2, false], [2, false]]);
+    expect(results.map((r) => [r.steps, r.halted])).toEqual([
+      [2, false],
+      [2, false],
+      [2, false],
+    ]);
   });
 
   it('a batch gives the same answers as one sample at a time', async () => {
@@ -121,7 +125,14 @@ describe('the solver', () => {
     const solver = await createSolver({ model: await loadCheckpointFile(join(DIR, 'step_0'), { config }), task: 'sudoku' });
     const seen: [number, number, boolean][] = [];
     await solver.solveBatch(puzzles, { halt: 'q', onStep: (s) => seen.push([s.step, s.index, s.stop]) });
-    expect(seen).toEqual([[1, 0, true], [1, 1, false], [1, 2, false], [2, 1, true], [2, 2, false], [3, 2, true]]);
+    expect(seen).toEqual([
+      [1, 0, true],
+      [1, 1, false],
+      [1, 2, false],
+      [2, 1, true],
+      [2, 2, false],
+      [3, 2, true],
+    ]);
     solver.dispose();
   });
 

@@ -84,7 +84,7 @@ describe('test-time tries', () => {
     none.forEach(({ sample }, p) => expect([sample.copy, sample.verified, sample.predictions.join('')]).toEqual([0, false, byHand[p * tries]!.predictions.join('')]));
   });
 
-  it("gives a puzzle the same copies alone, in any batch and at any place in it, and other copies under another seed", async () => {
+  it('gives a puzzle the same copies alone, in any batch and at any place in it, and other copies under another seed', async () => {
     const options: TryOptions = { tries: 4, seed: 3, maxSteps: 2, check, symmetries: sudokuSymmetries };
     const answer = ({ sample }: { sample: TrySample }) => [sample.copy, sample.work, sample.predictions.join('')];
     const alone = await finals(trm, batchOf([HARD[5]!]), options);

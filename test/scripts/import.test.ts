@@ -88,7 +88,9 @@ describe('npm run import (official checkpoints → packages)', () => {
       const axis = (q as { axis: number }).axis;
       const channels = axis === 0 ? shape[0]! : shape[1]!;
       const maxAbs = new Float32Array(channels);
-      original.forEach((v, i) => (maxAbs[axis === 0 ? Math.floor(i / shape[1]!) : i % shape[1]!] = Math.max(maxAbs[axis === 0 ? Math.floor(i / shape[1]!) : i % shape[1]!]!, Math.abs(v))));
+      original.forEach(
+        (v, i) => (maxAbs[axis === 0 ? Math.floor(i / shape[1]!) : i % shape[1]!] = Math.max(maxAbs[axis === 0 ? Math.floor(i / shape[1]!) : i % shape[1]!]!, Math.abs(v))),
+      );
       original.forEach((v, i) => {
         const scale = maxAbs[axis === 0 ? Math.floor(i / shape[1]!) : i % shape[1]!]! / 127;
         expect(Math.abs(restored[i]! - v)).toBeLessThanOrEqual(scale / 2 + 1e-7);
@@ -127,15 +129,75 @@ describe('refusing bad packages', () => {
   beforeAll(prepare);
 
   it.each([
-    ['corrupted shard', (dir: string) => { const f = join(dir, 'group1-shard1of1.bin'); const b = readFileSync(f); b[100] ^= 0xff; writeFileSync(f, b); }, /shard group1-shard1of1\.bin fails its SHA-256 check .*corrupted or was modified/],
-    ['wrong hash', (_: string, j: any) => { j.userDefinedMetadata.trmEdge.shards[0].sha256 = '0'.repeat(64); }, /fails its SHA-256 check \(expected 000000000000…/],
-    ['malformed hash', (_: string, j: any) => { j.userDefinedMetadata.trmEdge.shards[0].sha256 = 'abc'; }, /trmEdge\.shards\.0\.sha256: must be 64 lowercase hex characters/],
-    ['truncated file', (dir: string) => { const f = join(dir, 'group1-shard1of1.bin'); writeFileSync(f, readFileSync(f).subarray(0, 1000)); }, /truncated or padded weights: 1000 bytes, model\.json lists \d+/],
-    ['mismatched shapes', (_: string, j: any) => { const w = j.weightsManifest[0].weights.find((e: any) => e.name === 'lmHead'); w.shape = [11, 64]; }, /lmHead has shape \[11,64\], the config needs \[64,11\]/],
-    ['unknown dtype', (_: string, j: any) => { j.weightsManifest[0].weights[0].dtype = 'int32'; }, /dtype "int32"; packages store float32 tensors/],
-    ['unknown quantization', (_: string, j: any) => { const w = j.weightsManifest[0].weights.find((e: any) => e.quantization); w.quantization.dtype = 'int4'; }, /unknown quantization dtype "int4"/],
-    ['newer format version', (_: string, j: any) => { j.userDefinedMetadata.trmEdge.formatVersion = 2; }, /format version 2 was written by a newer trm-edge; this one reads version 1/],
-    ['not a package', (_: string, j: any) => { delete j.userDefinedMetadata; }, /not a trm-edge model package/],
+    [
+      'corrupted shard',
+      (dir: string) => {
+        const f = join(dir, 'group1-shard1of1.bin');
+        const b = readFileSync(f);
+        b[100] ^= 0xff;
+        writeFileSync(f, b);
+      },
+      /shard group1-shard1of1\.bin fails its SHA-256 check .*corrupted or was modified/,
+    ],
+    [
+      'wrong hash',
+      (_: string, j: any) => {
+        j.userDefinedMetadata.trmEdge.shards[0].sha256 = '0'.repeat(64);
+      },
+      /fails its SHA-256 check \(expected 000000000000…/,
+    ],
+    [
+      'malformed hash',
+      (_: string, j: any) => {
+        j.userDefinedMetadata.trmEdge.shards[0].sha256 = 'abc';
+      },
+      /trmEdge\.shards\.0\.sha256: must be 64 lowercase hex characters/,
+    ],
+    [
+      'truncated file',
+      (dir: string) => {
+        const f = join(dir, 'group1-shard1of1.bin');
+        writeFileSync(f, readFileSync(f).subarray(0, 1000));
+      },
+      /truncated or padded weights: 1000 bytes, model\.json lists \d+/,
+    ],
+    [
+      'mismatched shapes',
+      (_: string, j: any) => {
+        const w = j.weightsManifest[0].weights.find((e: any) => e.name === 'lmHead');
+        w.shape = [11, 64];
+      },
+      /lmHead has shape \[11,64\], the config needs \[64,11\]/,
+    ],
+    [
+      'unknown dtype',
+      (_: string, j: any) => {
+        j.weightsManifest[0].weights[0].dtype = 'int32';
+      },
+      /dtype "int32"; packages store float32 tensors/,
+    ],
+    [
+      'unknown quantization',
+      (_: string, j: any) => {
+        const w = j.weightsManifest[0].weights.find((e: any) => e.quantization);
+        w.quantization.dtype = 'int4';
+      },
+      /unknown quantization dtype "int4"/,
+    ],
+    [
+      'newer format version',
+      (_: string, j: any) => {
+        j.userDefinedMetadata.trmEdge.formatVersion = 2;
+      },
+      /format version 2 was written by a newer trm-edge; this one reads version 1/,
+    ],
+    [
+      'not a package',
+      (_: string, j: any) => {
+        delete j.userDefinedMetadata;
+      },
+      /not a trm-edge model package/,
+    ],
   ])('refuses a package with a %s, creating no tensor', async (name, edit, message) => {
     const dir = variant(name.replace(/ /g, '-'), edit as (dir: string, json: unknown) => void);
     const before = tf.memory().numTensors;
@@ -165,7 +227,14 @@ describe('ARC row selection', () => {
     const { table: kept, config } = takeRows(table, 64, [0, 1, 2], model.config);
     expect(config.num_puzzle_identifiers).toBe(3);
     expect([...kept]).toEqual([...table.subarray(0, 3 * 64)]);
-    const packed = await packModel({ task: 'arc', config: validateConfig(config), weights: new Map([...arrays(model), ['puzzleEmb', kept]]), quantization: 'int8', provenance, arc: { identifiers: names.slice(0, 3) } });
+    const packed = await packModel({
+      task: 'arc',
+      config: validateConfig(config),
+      weights: new Map([...arrays(model), ['puzzleEmb', kept]]),
+      quantization: 'int8',
+      provenance,
+      arc: { identifiers: names.slice(0, 3) },
+    });
     const back = await loadPackage(containerHandler(packContainer(packed)));
     expect(back.metadata.arc!.identifiers).toEqual(['<blank>', 'aaa', 'aaa|||t3|||0213456789']);
     expect([...(back.weights.puzzleEmb!.dataSync() as Float32Array)]).toEqual([...kept]); // puzzle rows stay fp32

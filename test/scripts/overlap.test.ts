@@ -16,9 +16,14 @@ const EXTREME = join(DATA, 'sudoku/sudoku-extreme-train-sample-1k');
 async function runDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'trm-overlap-'));
   const spec = {
-    version: 1, task: 'sudoku', data: 'sudoku-gen:40-45', training: { global_batch_size: 4, seed: 7 }, created: '',
+    version: 1,
+    task: 'sudoku',
+    data: 'sudoku-gen:40-45',
+    training: { global_batch_size: 4, seed: 7 },
+    created: '',
     model: { vocab_size: 11, seq_len: 81, num_puzzle_identifiers: 1 },
-    phases: [{ step: 2, data: `sudoku:${EXTREME}`, seed: 9 }], init: { from: 'model/weights/sudoku', provenance: 'an earlier run' },
+    phases: [{ step: 2, data: `sudoku:${EXTREME}`, seed: 9 }],
+    init: { from: 'model/weights/sudoku', provenance: 'an earlier run' },
   };
   await writeFile(join(dir, 'run.json'), JSON.stringify(spec));
   await writeFile(join(dir, 'metrics.jsonl'), `${[1, 2, 3].map((step) => JSON.stringify({ type: 'train', step, time: '' })).join('\n')}\n`);
@@ -28,8 +33,18 @@ async function runDir(): Promise<string> {
 describe('npm run overlap', () => {
   it('finds the evaluation puzzles a run drew (a batch per step from its seed), holds in a puzzle folder, or holds shuffled, and exits 3', async () => {
     const dir = await runDir();
-    const { code, out } = await overlap('--run', dir, '--data', 'sudoku-gen:40-45:seed=7:count=20', '--data', 'sudoku-gen:40-45:seed=8:count=20', '--data', `sudoku:${EXTREME}:from=5:count=3`,
-      '--data', `sudoku:${join(DATA, 'sudoku/tdoku-17-clue')}:from=4630:count=20`);
+    const { code, out } = await overlap(
+      '--run',
+      dir,
+      '--data',
+      'sudoku-gen:40-45:seed=7:count=20',
+      '--data',
+      'sudoku-gen:40-45:seed=8:count=20',
+      '--data',
+      `sudoku:${EXTREME}:from=5:count=3`,
+      '--data',
+      `sudoku:${join(DATA, 'sudoku/tdoku-17-clue')}:from=4630:count=20`,
+    );
     expect(out).toMatch(/steps 1-2 on sudoku-gen:40-45 \(seed 7\), 8 examples drawn/);
     expect(out).toMatch(/steps 3-3 on sudoku:.*sudoku-extreme-train-sample-1k \(seed 9\), 4 examples drawn/);
     expect(out).toMatch(/started from model\/weights\/sudoku \(an earlier run\): not replayed here/);

@@ -27,7 +27,8 @@ describe("a package folder's card", () => {
     const report: EvalReport = { model: 'other/model', halt: 'never', results: [], config: { ...config } };
     expect(() => checkReportModel('own.json', report, config)).not.toThrow();
     expect(() => checkReportModel('old.json', { ...report, config: undefined }, config)).not.toThrow(); // a report from before configs were recorded
-    expect(() => checkReportModel('other.json', { ...report, config: { ...config, hidden_size: config.hidden_size * 2, H_cycles: 9 } }, config))
-      .toThrow(`--evals other.json: a report of other/model, another model than this one (hidden_size ${config.hidden_size * 2} vs ${config.hidden_size}, H_cycles 9 vs ${config.H_cycles})`);
+    expect(() => checkReportModel('other.json', { ...report, config: { ...config, hidden_size: config.hidden_size * 2, H_cycles: 9 } }, config)).toThrow(
+      `--evals other.json: a report of other/model, another model than this one (hidden_size ${config.hidden_size * 2} vs ${config.hidden_size}, H_cycles 9 vs ${config.H_cycles})`,
+    );
   });
 });

@@ -8,10 +8,21 @@ import { renderSvg, trainingChartSpec } from '../../scripts/lib/training-chart.j
 const trainLines = (n: number): MetricLine[] =>
   Array.from({ length: n }, (_, i) => {
     const halted = i % 2 === 1;
-    return { type: 'train', time: '', step: i + 1, lmLoss: 2 - i / n, qHaltLoss: 0.1, count: halted ? 4 : 0, accuracy: halted ? 0.9 : 0, exactAccuracy: halted ? 1 : 0, steps: halted ? 3 : 0, examples: 4 } as MetricLine;
+    return {
+      type: 'train',
+      time: '',
+      step: i + 1,
+      lmLoss: 2 - i / n,
+      qHaltLoss: 0.1,
+      count: halted ? 4 : 0,
+      accuracy: halted ? 0.9 : 0,
+      exactAccuracy: halted ? 1 : 0,
+      steps: halted ? 3 : 0,
+      examples: 4,
+    } as MetricLine;
   });
 const evalLine = (step: number, exact: number): MetricLine =>
-  ({ type: 'eval', time: '', step, data: 'generated Sudoku (seed 99, 64)', count: 64, exactAccuracy: exact, tokenAccuracy: 0.95 } as MetricLine);
+  ({ type: 'eval', time: '', step, data: 'generated Sudoku (seed 99, 64)', count: 64, exactAccuracy: exact, tokenAccuracy: 0.95 }) as MetricLine;
 
 /** The rows Vega plots, by series name ('train exact', 'held-out token', ...; 'steps' for the halting panel). */
 async function plotted(metrics: MetricLine[]) {
@@ -23,7 +34,11 @@ async function plotted(metrics: MetricLine[]) {
   for (const d of compiled.data ?? []) {
     const rows = view.data(d.name) as Record<string, number | string>[];
     const names = new Set(rows.flatMap((r) => (typeof r.series === 'string' ? [r.series] : [])));
-    for (const name of names) series.set(name, rows.filter((r) => r.series === name));
+    for (const name of names)
+      series.set(
+        name,
+        rows.filter((r) => r.series === name),
+      );
     if (rows.some((r) => 'stepSum' in r && typeof r.steps === 'number')) series.set('steps', rows);
   }
   view.finalize();
@@ -46,14 +61,24 @@ describe('training curves', () => {
   it('averages a long run into at most 150 points per curve and draws held-out evaluations at their steps', async () => {
     const s = await plotted([...trainLines(20_000), evalLine(500, 0.25), evalLine(1000, 0.5)]);
     for (const name of ['train exact', 'train token', 'LM loss (stablemax CE)', 'halt loss (BCE)']) expect(s.get(name)!.length).toBeLessThanOrEqual(150);
-    expect(s.get('held-out exact')!.map((r) => [r.bin, r.value])).toEqual([[500, 0.25], [1000, 0.5]]);
+    expect(s.get('held-out exact')!.map((r) => [r.bin, r.value])).toEqual([
+      [500, 0.25],
+      [1000, 0.5],
+    ]);
     expect(s.get('held-out token')!.map((r) => r.value)).toEqual([0.95, 0.95]);
   });
 
   it('renders an SVG with its three panels, the step count and the held-out set', async () => {
     const svg = await renderSvg(trainingChartSpec([...trainLines(300), evalLine(200, 0.5)], 'Training run tiny (sudoku)'));
     expect(svg).toMatch(/^<svg /);
-    for (const text of ['Training run tiny (sudoku)', '300 steps · held out: generated Sudoku (seed 99, 64)', 'Loss (mean per bin)', 'Exact and token accuracy', 'Supervision steps used (halted examples)', 'held-out exact']) {
+    for (const text of [
+      'Training run tiny (sudoku)',
+      '300 steps · held out: generated Sudoku (seed 99, 64)',
+      'Loss (mean per bin)',
+      'Exact and token accuracy',
+      'Supervision steps used (halted examples)',
+      'held-out exact',
+    ]) {
       expect(svg).toContain(text);
     }
     expect(svg.length).toBeLessThan(100_000);

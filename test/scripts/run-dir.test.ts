@@ -19,9 +19,14 @@ describe('data phases of a run (a curriculum)', () => {
 
   it('gives each phase its own seed, replaces a phase retried at the same step, and describes every phase with its steps', () => {
     const two = withDataPhase(withDataPhase(run, 'maze-gen:10:min=6', 2619), 'maze-gen:10:min=20', 4000);
-    expect(two.phases).toEqual([{ step: 2619, data: 'maze-gen:10:min=6', seed: 2621 }, { step: 4000, data: 'maze-gen:10:min=20', seed: 4002 }]);
+    expect(two.phases).toEqual([
+      { step: 2619, data: 'maze-gen:10:min=6', seed: 2621 },
+      { step: 4000, data: 'maze-gen:10:min=20', seed: 4002 },
+    ]);
     expect(currentData(two)).toEqual({ step: 4000, data: 'maze-gen:10:min=20', seed: 4002 });
-    expect(describeData(two)).toBe('maze-gen:10:min=16 (steps 1-2,619), then maze-gen:10:min=6 (steps 2,620-4,000, seed 2621), then maze-gen:10:min=20 (from step 4,001, seed 4002)');
+    expect(describeData(two)).toBe(
+      'maze-gen:10:min=16 (steps 1-2,619), then maze-gen:10:min=6 (steps 2,620-4,000, seed 2621), then maze-gen:10:min=20 (from step 4,001, seed 4002)',
+    );
     const retried = withDataPhase(two, 'maze-gen:10:min=24', 4000);
     expect(retried.phases!.map((p) => p.data)).toEqual(['maze-gen:10:min=6', 'maze-gen:10:min=24']);
     expect(run.phases).toBeUndefined(); // the spec passed in is not changed
@@ -29,7 +34,14 @@ describe('data phases of a run (a curriculum)', () => {
 });
 
 describe('run.json', () => {
-  const spec = { version: 1, model: validateConfig({ vocab_size: 11, seq_len: 81, num_puzzle_identifiers: 1 }), training: validateHyper({ seed: 3 }), data: 'sudoku-gen:30-36', task: 'sudoku', created: '2026-01-01' };
+  const spec = {
+    version: 1,
+    model: validateConfig({ vocab_size: 11, seq_len: 81, num_puzzle_identifiers: 1 }),
+    training: validateHyper({ seed: 3 }),
+    data: 'sudoku-gen:30-36',
+    task: 'sudoku',
+    created: '2026-01-01',
+  };
   const folder = (name: string, runJson: string) => {
     mkdirSync(join(scratch, name));
     writeFileSync(join(scratch, name, 'run.json'), runJson);
@@ -59,7 +71,14 @@ describe('run.json', () => {
 });
 
 describe('a new run folder', () => {
-  const spec = { version: 1, model: validateConfig({ vocab_size: 11, seq_len: 81, num_puzzle_identifiers: 1 }), training: validateHyper({ seed: 3 }), data: 'sudoku-gen:30-36', task: 'sudoku', created: '2026-01-01' } as RunSpec;
+  const spec = {
+    version: 1,
+    model: validateConfig({ vocab_size: 11, seq_len: 81, num_puzzle_identifiers: 1 }),
+    training: validateHyper({ seed: 3 }),
+    data: 'sudoku-gen:30-36',
+    task: 'sudoku',
+    created: '2026-01-01',
+  } as RunSpec;
 
   it('is undone when the run fails before its first checkpoint: a folder it made goes, a folder the user had keeps their files', async () => {
     const made = join(scratch, 'new', 'run');

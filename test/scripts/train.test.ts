@@ -11,13 +11,20 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A tiny Sudoku-MLP (D 32, T 1, n 2) on nearly-full generated grids: it can learn in a CI minute. */
 const CONFIG = join(scratch, 'tiny.json');
-writeFileSync(CONFIG, JSON.stringify({
-  model: { mlp_t: true, pos_encodings: 'none', hidden_size: 32, expansion: 2, H_cycles: 1, L_cycles: 2, halt_max_steps: 2 },
-  training: { global_batch_size: 16, lr: 0.003, lr_warmup_steps: 20, weight_decay: 0.01, puzzle_emb_lr: 0.003, ema_rate: 0.9, total_steps: 1000 },
-}));
+writeFileSync(
+  CONFIG,
+  JSON.stringify({
+    model: { mlp_t: true, pos_encodings: 'none', hidden_size: 32, expansion: 2, H_cycles: 1, L_cycles: 2, halt_max_steps: 2 },
+    training: { global_batch_size: 16, lr: 0.003, lr_warmup_steps: 20, weight_decay: 0.01, puzzle_emb_lr: 0.003, ema_rate: 0.9, total_steps: 1000 },
+  }),
+);
 const DATA = 'sudoku-gen:72-78';
 const HELD_OUT = 'sudoku-gen:72-78:seed=99:count=64'; // another seed than the training stream (seed 1)
-const lines = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const lines = (dir: string) =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('npm run train', () => {
   it('learns on a tiny preset: loss falls and held-out exact accuracy rises above 5%', async () => {
@@ -50,7 +57,21 @@ describe('npm run train', () => {
     const pkg = join(scratch, 'pkg');
     const notes = join(scratch, 'notes.md');
     writeFileSync(notes, '## Split\n\nHeld out: seed 99.\n');
-    const r = await cli('export', '--run', join(scratch, 'learn'), '--quant', 'int8', '--out', pkg, '--evals', join(scratch, 'eval.json'), '--notes', notes, '--title', 'Tiny Sudoku');
+    const r = await cli(
+      'export',
+      '--run',
+      join(scratch, 'learn'),
+      '--quant',
+      'int8',
+      '--out',
+      pkg,
+      '--evals',
+      join(scratch, 'eval.json'),
+      '--notes',
+      notes,
+      '--title',
+      'Tiny Sudoku',
+    );
     expect(r.code, r.err).toBe(0);
     const card = readFileSync(join(pkg, 'README.md'), 'utf8');
     const report = JSON.parse(readFileSync(join(scratch, 'eval.json'), 'utf8'));
@@ -150,7 +171,9 @@ describe('npm run train', () => {
 
     const card = join(scratch, 'tuned-pkg');
     expect((await cli('export', '--run', out, '--out', card)).code).toBe(0);
-    expect(readFileSync(join(card, 'README.md'), 'utf8')).toContain(`- initialised from: ${pkg} (trm-edge training run learn (EMA weights, step_200.safetensors); data ${DATA}; 200 steps; `);
+    expect(readFileSync(join(card, 'README.md'), 'utf8')).toContain(
+      `- initialised from: ${pkg} (trm-edge training run learn (EMA weights, step_200.safetensors); data ${DATA}; 200 steps; `,
+    );
 
     // A --config may set training only, or agree with the model it starts from.
     const wider = join(scratch, 'wider.json');
@@ -171,7 +194,9 @@ describe('npm run train', () => {
     // Also what run.json fixes without changing parameters (the held-out evaluation): never silently ignored.
     const changed = await cli('train', '--out', out, '--resume', '--lr', '0.1', '--eval-every', '5');
     expect(changed.code).toBe(2);
-    expect(changed.err).toMatch(/--resume continues the run as it was created: --lr, --eval-every cannot change; only --data \(a new phase\), --max-minutes, --max-steps, --checkpoint-minutes and --workers may/);
+    expect(changed.err).toMatch(
+      /--resume continues the run as it was created: --lr, --eval-every cannot change; only --data \(a new phase\), --max-minutes, --max-steps, --checkpoint-minutes and --workers may/,
+    );
     const bad = await cli('train', '--config', 'no-such-preset', '--data', DATA, '--out', join(scratch, 'x'));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/neither a preset/);

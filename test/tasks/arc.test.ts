@@ -2,12 +2,31 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { applyArcAugmentation, arcAugmentedName, arcCodec, ARC_SIZE, cropArcCanvas, encodeArcGrid, gridEquals, invertArcAugmentation, isWellFormedCanvas, parseArcGrid, parseArcName, randomArcAugmentation, randomArcOffset, toRows, EOS } from '../../model/tasks/index.js';
+import {
+  applyArcAugmentation,
+  arcAugmentedName,
+  arcCodec,
+  ARC_SIZE,
+  cropArcCanvas,
+  encodeArcGrid,
+  gridEquals,
+  invertArcAugmentation,
+  isWellFormedCanvas,
+  parseArcGrid,
+  parseArcName,
+  randomArcAugmentation,
+  randomArcOffset,
+  toRows,
+  EOS,
+} from '../../model/tasks/index.js';
 import { createRng } from '../../model/core.js';
 import { InvalidPuzzleError } from '../../model/index.js';
 import { DATA } from '../helpers/paths.js';
 
-interface Task { train: { input: number[][]; output: number[][] }[]; test: { input: number[][]; output: number[][] }[] }
+interface Task {
+  train: { input: number[][]; output: number[][] }[];
+  test: { input: number[][]; output: number[][] }[];
+}
 
 /** Every task JSON under a folder, recursively. */
 function tasks(dir: string): [string, Task][] {
@@ -17,8 +36,12 @@ function tasks(dir: string): [string, Task][] {
 }
 
 const COLLECTIONS = [
-  ['arc-agi-1/training', 400], ['arc-agi-1/evaluation', 400], ['arc-agi-2/training', 1000], ['arc-agi-2/evaluation', 120],
-  ['conceptarc/corpus', 160], ['conceptarc/MinimalTasks', 16],
+  ['arc-agi-1/training', 400],
+  ['arc-agi-1/evaluation', 400],
+  ['arc-agi-2/training', 1000],
+  ['arc-agi-2/evaluation', 120],
+  ['conceptarc/corpus', 160],
+  ['conceptarc/MinimalTasks', 16],
 ] as const;
 
 describe.each(COLLECTIONS)('ARC codec on %s', (dir, count) => {
@@ -50,7 +73,14 @@ describe.each(COLLECTIONS)('ARC codec on %s', (dir, count) => {
 
 describe('ARC canvas encoding (official np_grid_to_seq_translational_augment)', () => {
   it('places colour+2, EOS below and right of the grid, and leaves the corner PAD', () => {
-    const canvas = encodeArcGrid(parseArcGrid([[0, 1], [2, 3]]), 3, 4);
+    const canvas = encodeArcGrid(
+      parseArcGrid([
+        [0, 1],
+        [2, 3],
+      ]),
+      3,
+      4,
+    );
     const at = (r: number, c: number) => canvas[r * ARC_SIZE + c];
     expect([at(3, 4), at(3, 5), at(4, 4), at(4, 5)]).toEqual([2, 3, 4, 5]);
     expect([at(5, 4), at(5, 5), at(3, 6), at(4, 6)]).toEqual([EOS, EOS, EOS, EOS]);
@@ -82,15 +112,25 @@ describe('ARC canvas encoding (official np_grid_to_seq_translational_augment)', 
     [0, 1, 2].forEach((c) => (canvas[c] = 5));
     [0, 1, 2, 3, 4].forEach((c) => (canvas[30 + c] = 6));
     canvas[60] = 7;
-    expect(toRows(cropArcCanvas(canvas))).toEqual([[3, 3, 3], [4, 4, 4]]);
+    expect(toRows(cropArcCanvas(canvas))).toEqual([
+      [3, 3, 3],
+      [4, 4, 4],
+    ]);
     expect(isWellFormedCanvas(canvas)).toBe(false);
     expect(cropArcCanvas(new Int32Array(900)).rows).toBe(0); // (0,0) not a colour: empty grid
   });
 
   it('the well-formedness check rejects stray colours and missing EOS', () => {
-    const canvas = encodeArcGrid(parseArcGrid([[1, 2], [3, 4]]));
-    const stray = canvas.slice(); stray[20 * 30 + 20] = 5;
-    const noEos = canvas.slice(); noEos[2 * 30] = 0;
+    const canvas = encodeArcGrid(
+      parseArcGrid([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
+    const stray = canvas.slice();
+    stray[20 * 30 + 20] = 5;
+    const noEos = canvas.slice();
+    noEos[2 * 30] = 0;
     expect(isWellFormedCanvas(stray)).toBe(false);
     expect(isWellFormedCanvas(noEos)).toBe(false);
   });

@@ -1,20 +1,44 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createGrid, dihedral, DIHEDRAL_INVERSE, formatMaze, gridEquals, isMazeSolution, mazeCodec, parseMaze, shortestDistance, solveMaze, tokenChecker, MAZE_CHARSET, PATH, OPEN, type DihedralId, type MazeGrid } from '../../model/tasks/index.js';
+import {
+  createGrid,
+  dihedral,
+  DIHEDRAL_INVERSE,
+  formatMaze,
+  gridEquals,
+  isMazeSolution,
+  mazeCodec,
+  parseMaze,
+  shortestDistance,
+  solveMaze,
+  tokenChecker,
+  MAZE_CHARSET,
+  PATH,
+  OPEN,
+  type DihedralId,
+  type MazeGrid,
+} from '../../model/tasks/index.js';
 import { InvalidPuzzleError } from '../../model/index.js';
 import { parseNpy } from '../../model/data/npy.js';
 import { DATA, dataLines } from '../helpers/paths.js';
 
 const splits = ['train', 'test'] as const;
 const csv = (split: string) =>
-  dataLines(`maze-30x30-hard-1k/${split}.csv.gz`).slice(1).map((line) => {
-    const [question, answer, cells] = line.split(',');
-    return { question: question!, answer: answer!, pathCells: Number(cells) };
-  });
+  dataLines(`maze-30x30-hard-1k/${split}.csv.gz`)
+    .slice(1)
+    .map((line) => {
+      const [question, answer, cells] = line.split(',');
+      return { question: question!, answer: answer!, pathCells: Number(cells) };
+    });
 const npy = (split: string, name: string) => parseNpy(readFileSync(join(DATA, `maze-30x30-hard-1k/hrm-processed/${split}/all__${name}.npy`)));
 /** An official answer string (with 'o' path cells) as a grid. */
-const label = (answer: string) => createGrid(30, 30, Uint8Array.from(answer, (ch) => MAZE_CHARSET.indexOf(ch) + 1));
+const label = (answer: string) =>
+  createGrid(
+    30,
+    30,
+    Uint8Array.from(answer, (ch) => MAZE_CHARSET.indexOf(ch) + 1),
+  );
 
 describe.each(splits)('Maze codec on the %s split (1000 mazes)', (split) => {
   const rows = csv(split);
@@ -48,10 +72,14 @@ describe.each(splits)('Maze codec on the %s split (1000 mazes)', (split) => {
       const good = label(answer);
       const onPath = good.cells.indexOf(PATH);
       const open = good.cells.indexOf(OPEN);
-      const without = good.cells.slice(); without[onPath] = OPEN;
-      const extra = good.cells.slice(); extra[open] = PATH;
-      const moved = without.slice(); moved[open] = PATH;
-      const wallGone = good.cells.slice(); wallGone[good.cells.indexOf(1)] = OPEN;
+      const without = good.cells.slice();
+      without[onPath] = OPEN;
+      const extra = good.cells.slice();
+      extra[open] = PATH;
+      const moved = without.slice();
+      moved[open] = PATH;
+      const wallGone = good.cells.slice();
+      wallGone[good.cells.indexOf(1)] = OPEN;
       for (const bad of [without, extra, moved, wallGone]) expect(isMazeSolution(puzzle, createGrid(30, 30, bad))).toBe(false);
     });
   });

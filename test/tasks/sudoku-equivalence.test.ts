@@ -11,16 +11,25 @@ const shuffled = (a: Uint8Array, s: ReturnType<typeof randomSudokuShuffle>) => a
 
 /** The reference: every one of the 2·1296·1296 geometric shuffles, each checked for one digit bijection. */
 function anyShuffleMaps(a: Uint8Array, b: Uint8Array): boolean {
-  const p3 = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+  const p3 = [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+  ];
   const orders = p3.flatMap((bands) => p3.flatMap((x) => p3.flatMap((y) => p3.map((z) => bands.flatMap((band, k) => [x, y, z][k]!.map((r) => band * 3 + r))))));
   for (const src of [a, Uint8Array.from({ length: 81 }, (_, i) => a[(i % 9) * 9 + Math.floor(i / 9)]!)]) {
     for (const rows of orders) {
       for (const cols of orders) {
-        const map = new Int8Array(10).fill(-1), inverse = new Int8Array(10).fill(-1);
+        const map = new Int8Array(10).fill(-1),
+          inverse = new Int8Array(10).fill(-1);
         map[0] = inverse[0] = 0;
         let fits = true;
         for (let k = 0; k < 81 && fits; k++) {
-          const x = src[rows[Math.floor(k / 9)]! * 9 + cols[k % 9]!]!, y = b[k]!;
+          const x = src[rows[Math.floor(k / 9)]! * 9 + cols[k % 9]!]!,
+            y = b[k]!;
           if (map[x] === y) continue;
           if (map[x] !== -1 || inverse[y] !== -1) fits = false;
           else (map[x] = y), (inverse[y] = x);
@@ -34,13 +43,17 @@ function anyShuffleMaps(a: Uint8Array, b: Uint8Array): boolean {
 
 describe('Sudoku equivalence under the official shuffle', () => {
   it('finds, for any shuffle of a real puzzle, a shuffle that maps the puzzle onto it exactly; the invariant agrees', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: EXTREME.length - 1 }), fc.integer(), (i, seed) => {
-      const a = EXTREME[i]!, b = shuffled(a, randomSudokuShuffle(createRng(seed)));
-      expect(sudokuInvariant(b)).toBe(sudokuInvariant(a));
-      const s = findSudokuShuffle(a, b);
-      expect(s).toBeDefined();
-      expect([...shuffled(a, s!)]).toEqual([...b]);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: EXTREME.length - 1 }), fc.integer(), (i, seed) => {
+        const a = EXTREME[i]!,
+          b = shuffled(a, randomSudokuShuffle(createRng(seed)));
+        expect(sudokuInvariant(b)).toBe(sudokuInvariant(a));
+        const s = findSudokuShuffle(a, b);
+        expect(s).toBeDefined();
+        expect([...shuffled(a, s!)]).toEqual([...b]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('finds the shuffled copy of a 17-clue puzzle that Sudoku-Extreme holds (its sample #18 is 17-clue #4639)', () => {
@@ -53,7 +66,8 @@ describe('Sudoku equivalence under the official shuffle', () => {
   it('finds none where none exists, as trying every shuffle confirms: two givens swapped, and a real pair with equal invariants', () => {
     const a = EXTREME[0]!;
     const given = [...a.keys()].filter((k) => a[k]);
-    const p = given[0]!, q = given.find((k) => a[k] !== a[p])!;
+    const p = given[0]!,
+      q = given.find((k) => a[k] !== a[p])!;
     const swapped = Uint8Array.from(a);
     [swapped[p], swapped[q]] = [a[q]!, a[p]!];
     expect(findSudokuShuffle(a, swapped)).toBeUndefined();

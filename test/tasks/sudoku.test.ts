@@ -2,7 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applySudokuShuffle, formatSudoku, gridEquals, invertSudokuShuffle, isSudokuSolution, parseSudoku, randomSudokuShuffle, sudokuCodec, tokenChecker } from '../../model/tasks/index.js';
+import {
+  applySudokuShuffle,
+  formatSudoku,
+  gridEquals,
+  invertSudokuShuffle,
+  isSudokuSolution,
+  parseSudoku,
+  randomSudokuShuffle,
+  sudokuCodec,
+  tokenChecker,
+} from '../../model/tasks/index.js';
 import { createRng } from '../../model/core.js';
 import { InvalidPuzzleError } from '../../model/index.js';
 import { parseNpy } from '../../model/data/npy.js';
@@ -32,7 +42,10 @@ describe('Sudoku codec', () => {
       if (!sudokuCodec.verify(puzzle, solution)) throw new Error(`${puzzleFile}:${i + 1}: known solution rejected`);
       // Corrupt one non-given cell: the validator must reject it.
       const blank = puzzle.cells.indexOf(0);
-      const corrupted = sudokuCodec.decode(Int32Array.from(sudokuCodec.encode(solution), (t, j) => (j === blank ? ((t - 1) % 9) + 2 : t)), puzzle);
+      const corrupted = sudokuCodec.decode(
+        Int32Array.from(sudokuCodec.encode(solution), (t, j) => (j === blank ? ((t - 1) % 9) + 2 : t)),
+        puzzle,
+      );
       if (isSudokuSolution(puzzle, corrupted)) throw new Error(`${puzzleFile}:${i + 1}: corrupted solution accepted`);
     });
   });
@@ -45,7 +58,12 @@ describe('Sudoku codec', () => {
       const [puzzle, label] = [Int32Array.from(inputs!.subarray(i * 81, (i + 1) * 81)), Int32Array.from(labels!.subarray(i * 81, (i + 1) * 81))];
       expect(check(puzzle, label)).toBe(true);
       const blank = puzzle.indexOf(1); // token 1 = blank cell
-      expect(check(puzzle, label.map((t, j) => (j === blank ? ((t - 1) % 9) + 2 : t)))).toBe(false);
+      expect(
+        check(
+          puzzle,
+          label.map((t, j) => (j === blank ? ((t - 1) % 9) + 2 : t)),
+        ),
+      ).toBe(false);
     }
   });
 

@@ -18,7 +18,12 @@ describe('Sudoku symmetries on tokens', () => {
       const s = sudokuSymmetries.draw(1, rng);
       const [p, sol] = [tokensOf(parseSudoku(text).cells, 1), tokensOf(parseSudoku(solutions[i]!).cells, 1)];
       const [p2, sol2] = [s.apply(p), s.apply(sol)];
-      const grid = (t: Int32Array) => createGrid(9, 9, Uint8Array.from(t, (v) => v - 1));
+      const grid = (t: Int32Array) =>
+        createGrid(
+          9,
+          9,
+          Uint8Array.from(t, (v) => v - 1),
+        );
       expect(isSudokuSolution(grid(p2), grid(sol2))).toBe(true);
       expect([...p2].filter((t) => t === 1)).toHaveLength([...p].filter((t) => t === 1).length);
       expect(s.invert(p2)).toEqual(p);

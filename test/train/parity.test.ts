@@ -45,7 +45,17 @@ function fixtureSource(batches: Example[][]): DataSource {
 }
 
 const hyperFor = (config: TrmConfig, batch: number) =>
-  validateHyper({ global_batch_size: batch, lr: 1e-4, lr_warmup_steps: 0, weight_decay: 0.1, puzzle_emb_lr: 1e-2, puzzle_emb_weight_decay: 0.1, ema: false, seed: 1, total_steps: 10 + 0 * config.hidden_size });
+  validateHyper({
+    global_batch_size: batch,
+    lr: 1e-4,
+    lr_warmup_steps: 0,
+    weight_decay: 0.1,
+    puzzle_emb_lr: 1e-2,
+    puzzle_emb_weight_decay: 0.1,
+    ema: false,
+    seed: 1,
+    total_steps: 10 + 0 * config.hidden_size,
+  });
 
 describe.each(['sudoku-mlp-small', 'grid-att-small'])('training parity with the official code: %s', (name) => {
   it('loss, lm_loss, q_halt_loss and every gradient of step 1 match', async () => {

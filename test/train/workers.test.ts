@@ -91,21 +91,26 @@ describe('data-parallel training over worker threads', () => {
 
 describe('a step that exhausts the backend memory', () => {
   // What a worker reports when its wasm heap (4 GB at most) runs out: maze-att-cpu at 30×30 with 8 examples per worker does.
-  const trapping = (message: string): ReplicaFactory => (_trm, _params, batch) => ({
-    sizes: [batch],
-    compute: () => Promise.reject(new Error(message)),
-    afterUpdate: async () => {},
-    readCarry: async () => [],
-    writeCarry: async () => {},
-    dispose: async () => {},
-  });
+  const trapping =
+    (message: string): ReplicaFactory =>
+    (_trm, _params, batch) => ({
+      sizes: [batch],
+      compute: () => Promise.reject(new Error(message)),
+      afterUpdate: async () => {},
+      readCarry: async () => [],
+      writeCarry: async () => {},
+      dispose: async () => {},
+    });
 
   it('is reported as out_of_memory with the examples per worker and the remedy; other failures pass unchanged', async () => {
     const step = async (message: string) => {
       const weights = initWeights(config, 7);
       const trainer = await createTrainer({ config, weights, hyper, source: sudokuGeneratorSource(11, { givens: [30, 40] }), replicas: trapping(message) });
       tf.dispose(weightTensors(weights));
-      const error = await trainer.trainStep().then(() => null, (e: Error & { code?: string }) => e);
+      const error = await trainer.trainStep().then(
+        () => null,
+        (e: Error & { code?: string }) => e,
+      );
       await trainer.dispose();
       return error;
     };

@@ -10,7 +10,11 @@ import expected from './expected.json' with { type: 'json' };
 
 type Json = Record<string, any>;
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  exports.default.fetch(`http://trm.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  exports.default.fetch(`http://trm.test${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 const get = (path: string) => exports.default.fetch(`http://trm.test${path}`);
 const solve = async (body: unknown) => {
   const res = await post('/v1/solve', body);
@@ -48,7 +52,12 @@ describe('POST /v1/solve in workerd', () => {
   });
 
   it.each([
-    ['wrong content type', () => exports.default.fetch('http://trm.test/v1/solve', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }), 415, 'unsupported_media_type'],
+    [
+      'wrong content type',
+      () => exports.default.fetch('http://trm.test/v1/solve', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }),
+      415,
+      'unsupported_media_type',
+    ],
     ['invalid JSON', () => post('/v1/solve', '{"task": '), 400, 'invalid_json'],
     ['oversized body', () => post('/v1/solve', { task: 'sudoku', puzzle: 'x'.repeat(70_000) }), 413, 'body_too_large'],
     ['missing puzzle', () => post('/v1/solve', { task: 'sudoku' }), 400, 'invalid_request'],
@@ -116,7 +125,10 @@ describe('POST /v1/solve in workerd', () => {
 
   it('serves /v1/models, /openapi.json and the demo page', async () => {
     const models = (await (await get('/v1/models')).json()) as Json;
-    expect(models.models.map((m: Json) => [m.id, m.task, m.quantization])).toEqual([['sudoku', 'sudoku', 'int8'], ['maze', 'maze', 'int8']]);
+    expect(models.models.map((m: Json) => [m.id, m.task, m.quantization])).toEqual([
+      ['sudoku', 'sudoku', 'int8'],
+      ['maze', 'maze', 'int8'],
+    ]);
     const doc = (await (await get('/openapi.json')).json()) as Json;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/solve', '/v1/solve/stream', '/v1/models']));
     expect(doc.components.schemas.SolveRequest).toBeDefined();

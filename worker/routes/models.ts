@@ -8,7 +8,12 @@ const route = createRoute({
   method: 'get',
   path: '/v1/models',
   summary: 'List the models',
-  responses: { 200: { content: { 'application/json': { schema: z.object({ models: z.array(ModelInfo) }) } }, description: 'Models, with config summary, quantization, size and measured accuracy' } },
+  responses: {
+    200: {
+      content: { 'application/json': { schema: z.object({ models: z.array(ModelInfo) }) } },
+      description: 'Models, with config summary, quantization, size and measured accuracy',
+    },
+  },
 });
 
 export const modelRoutes = new OpenAPIHono<{ Bindings: Env }>().openapi(route, async (c) => {

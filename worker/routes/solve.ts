@@ -37,7 +37,13 @@ const streamRoute = createRoute({
   path: '/v1/solve/stream',
   summary: 'Solve a puzzle, streaming each supervision step (Server-Sent Events)',
   request: { body },
-  responses: { 200: { content: { 'text/event-stream': { schema: SolveResponse } }, description: '`step` events ({step, solution, confidence}), then one `result` event (the /v1/solve response)' }, ...errorResponses },
+  responses: {
+    200: {
+      content: { 'text/event-stream': { schema: SolveResponse } },
+      description: '`step` events ({step, solution, confidence}), then one `result` event (the /v1/solve response)',
+    },
+    ...errorResponses,
+  },
 });
 
 interface Prepared {
@@ -55,7 +61,10 @@ async function prepare(env: Env, req: SolveRequestBody): Promise<Prepared> {
   const limits = limitsOf(env);
   const { maxSteps, halt, tries, model } = req.options;
   if (req.task === 'arc' && (halt === 'verified' || tries > 1)) {
-    throw new ApiError(400, 'not_supported', "ARC has no answer checker here: its answers are votes over the model's augmented versions; use halt 'q' or 'never' and tries 1", ['options', halt === 'verified' ? 'halt' : 'tries']);
+    throw new ApiError(400, 'not_supported', "ARC has no answer checker here: its answers are votes over the model's augmented versions; use halt 'q' or 'never' and tries 1", [
+      'options',
+      halt === 'verified' ? 'halt' : 'tries',
+    ]);
   }
   if (maxSteps !== undefined && maxSteps > limits.maxSteps) {
     throw new ApiError(400, 'max_steps_too_large', `options.maxSteps: ${maxSteps} exceeds this server's limit of ${limits.maxSteps}`, ['options', 'maxSteps']);
@@ -72,7 +81,8 @@ async function prepare(env: Env, req: SolveRequestBody): Promise<Prepared> {
   // ARC runs every test input once per augmented version the model knows for the task; Sudoku and Maze once per try.
   const forwards = req.task === 'arc' ? req.puzzle.test.length * arcRows(served.solver.model, req.puzzle.id).length : tries;
   const gflop = (forwards * steps * flopsPerStep(config)) / 1e9;
-  if (gflop > limits.maxGflop) throw new ApiError(422, 'compute_limit', `this request needs up to ${gflop.toFixed(0)} GFLOP; the limit is ${limits.maxGflop}`, ['options', 'maxSteps']);
+  if (gflop > limits.maxGflop)
+    throw new ApiError(422, 'compute_limit', `this request needs up to ${gflop.toFixed(0)} GFLOP; the limit is ${limits.maxGflop}`, ['options', 'maxSteps']);
   try {
     if (req.task !== 'arc') getTask(req.task, config.seq_len).parse(req.puzzle);
   } catch (e) {
@@ -84,7 +94,9 @@ async function prepare(env: Env, req: SolveRequestBody): Promise<Prepared> {
 
 const stepView = (s: SolveStep) => ({ step: s.step, solution: s.solution, confidence: s.confidence, copy: s.copy });
 
-export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: (result, c) => (result.success ? undefined : validationError(result.error, (result as { data?: unknown }).data, c)) })
+export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({
+  defaultHook: (result, c) => (result.success ? undefined : validationError(result.error, (result as { data?: unknown }).data, c)),
+})
   .openapi(solveRoute, async (c) => {
     const req = c.req.valid('json');
     const p = await prepare(c.env, req);

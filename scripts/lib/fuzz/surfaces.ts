@@ -81,7 +81,7 @@ function editFields(root: unknown, edits: readonly FieldEdit[]): unknown {
   for (const { pick = 0, path, value } of edits) {
     if (path) {
       const parent = path.slice(0, -1).reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], root) as Record<string | number, unknown>;
-      parent[path.at(-1)!] = value;
+      parent[path.at(-1)!] = structuredClone(value);
       continue;
     }
     const slots: [Record<string | number, unknown>, string | number][] = [];
@@ -92,7 +92,7 @@ function editFields(root: unknown, edits: readonly FieldEdit[]): unknown {
     walk(root);
     if (slots.length) {
       const [parent, key] = slots[pick % slots.length]!;
-      parent[key] = value;
+      parent[key] = structuredClone(value); // junk constants are shared between mutants: never edit them in place (nor build cycles)
     }
   }
   return root;
@@ -127,11 +127,16 @@ function unpackParts(bytes: Uint8Array, count: number): Uint8Array[] {
 
 const CHECKPOINTS = ['sudoku-mlp-small', 'grid-att-small'].map((f) => join(FIXTURES, f, 'step_0'));
 const PICKLE_OPCODES = [
-  0x80, 0x95, 0x7d, 0x5d, 0x29, 0x28, 0x58, 0x8c, 0x8d, 0x55, 0x54, 0x43, 0x42, 0x71, 0x72, 0x94, 0x68, 0x6a, 0x63, 0x93, 0x4a, 0x4b, 0x4d, 0x8a, 0x8b, 0x47, 0x4e, 0x88, 0x89, 0x74, 0x85,
-  0x86, 0x87, 0x6c, 0x64, 0x61, 0x65, 0x73, 0x75, 0x52, 0x62, 0x51, 0x2e, 0x69, 0x49,
+  0x80, 0x95, 0x7d, 0x5d, 0x29, 0x28, 0x58, 0x8c, 0x8d, 0x55, 0x54, 0x43, 0x42, 0x71, 0x72, 0x94, 0x68, 0x6a, 0x63, 0x93, 0x4a, 0x4b, 0x4d, 0x8a, 0x8b, 0x47, 0x4e, 0x88, 0x89,
+  0x74, 0x85, 0x86, 0x87, 0x6c, 0x64, 0x61, 0x65, 0x73, 0x75, 0x52, 0x62, 0x51, 0x2e, 0x69, 0x49,
 ];
 const packageFiles = () =>
-  Promise.all(MODELS.map(async (m) => ({ json: await read(join(ROOT, 'model/weights', m.path, 'model.json')), shard: await read(join(ROOT, 'model/weights', m.path, 'group1-shard1of1.bin')) })));
+  Promise.all(
+    MODELS.map(async (m) => ({
+      json: await read(join(ROOT, 'model/weights', m.path, 'model.json')),
+      shard: await read(join(ROOT, 'model/weights', m.path, 'group1-shard1of1.bin')),
+    })),
+  );
 
 export const SURFACES: Surface[] = [
   {
@@ -147,7 +152,10 @@ export const SURFACES: Surface[] = [
       const zips = (await files(CHECKPOINTS)).map((z) => unzipSync(z));
       const pickleOf = (z: Record<string, Uint8Array>) => Object.keys(z).find((k) => k.endsWith('/data.pkl'))!;
       const pickles = zips.map((z) => z[pickleOf(z)]!);
-      const swaps = fc.record({ seed: fc.nat({ max: zips.length - 1 }), swaps: fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom(...PICKLE_OPCODES) }), { minLength: 1, maxLength: 3 }) });
+      const swaps = fc.record({
+        seed: fc.nat({ max: zips.length - 1 }),
+        swaps: fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom(...PICKLE_OPCODES) }), { minLength: 1, maxLength: 3 }),
+      });
       return {
         recipes: fc.oneof(byteRecipes(zips.length), swaps),
         build(r) {
@@ -165,7 +173,11 @@ export const SURFACES: Surface[] = [
     what: 'safetensors checkpoints: byte edits, header fields set to junk, a wrong header length',
     async prepare() {
       const seeds = await files(CHECKPOINTS.map((c) => `${c}.safetensors`));
-      const fields = fc.record({ seed: fc.nat({ max: seeds.length - 1 }), edits: fieldEdits, lengthDelta: fc.oneof(fc.constant(0), fc.integer({ min: -64, max: 64 }), fc.constant(2 ** 40)) });
+      const fields = fc.record({
+        seed: fc.nat({ max: seeds.length - 1 }),
+        edits: fieldEdits,
+        lengthDelta: fc.oneof(fc.constant(0), fc.integer({ min: -64, max: 64 }), fc.constant(2 ** 40)),
+      });
       return {
         recipes: fc.oneof(byteRecipes(seeds.length), fields),
         build(r) {
@@ -190,7 +202,10 @@ export const SURFACES: Surface[] = [
       const shard = bytesOf(parts.map((p) => p.shard));
       return {
         // part 0: model.json (fields or text), part 1: the shard
-        recipes: fc.oneof(json.recipes.map((r) => ({ ...r, part: 0 })), shard.recipes.map((r) => ({ ...r, part: 1 }))),
+        recipes: fc.oneof(
+          json.recipes.map((r) => ({ ...r, part: 0 })),
+          shard.recipes.map((r) => ({ ...r, part: 1 })),
+        ),
         build: (r) => (r.part === 1 ? container(parts[r.seed]!.json, shard.build(r)) : container(json.build(r), parts[r.seed]!.shard)),
       };
     },
@@ -221,7 +236,10 @@ export const SURFACES: Surface[] = [
       const parts = folders.flat();
       const json = jsonOf(parts);
       return {
-        recipes: fc.oneof(byteRecipes(parts.length), json.recipes.filter((r) => r.seed % DATASET_PARTS.length === 0)),
+        recipes: fc.oneof(
+          byteRecipes(parts.length),
+          json.recipes.filter((r) => r.seed % DATASET_PARTS.length === 0),
+        ),
         build(r) {
           const folder = folders[Math.floor(r.seed / DATASET_PARTS.length)]!.slice();
           folder[r.seed % DATASET_PARTS.length] = json.build(r);
@@ -244,7 +262,9 @@ export const SURFACES: Surface[] = [
     what: 'ARC task JSON as the solver takes it ({id, train, test})',
     async prepare() {
       const dir = join(SHARED, 'data/arc-agi-1/training');
-      return jsonOf(await Promise.all(['007bbfb7', '00d62c1b', '017c7c7b'].map(async (id) => utf8(JSON.stringify({ id, ...JSON.parse(await readFile(join(dir, `${id}.json`), 'utf8')) })))));
+      return jsonOf(
+        await Promise.all(['007bbfb7', '00d62c1b', '017c7c7b'].map(async (id) => utf8(JSON.stringify({ id, ...JSON.parse(await readFile(join(dir, `${id}.json`), 'utf8')) })))),
+      );
     },
     async load(bytes) {
       let json: unknown;
@@ -264,7 +284,13 @@ export const SURFACES: Surface[] = [
       const yamls = jsons.map((j) => utf8(toYaml({ arch: JSON.parse(text(j)).model_config })));
       const seeds = [...jsons, ...yamls];
       const json = jsonOf(seeds);
-      return { recipes: fc.oneof(byteRecipes(seeds.length), json.recipes.filter((r) => r.seed < jsons.length)), build: json.build };
+      return {
+        recipes: fc.oneof(
+          byteRecipes(seeds.length),
+          json.recipes.filter((r) => r.seed < jsons.length),
+        ),
+        build: json.build,
+      };
     },
     async load(bytes) {
       const path = join(tmpdir(), `trm-fuzz-config-${process.pid}.yaml`);
