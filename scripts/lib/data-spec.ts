@@ -295,6 +295,7 @@ export async function openTrainingData(spec: string, seed: number): Promise<{ so
     .split('+')
     .map((p) => p.trim())
     .filter(Boolean);
+  if (!parts.length) throw specError(spec, 'an empty spec: give a source (sudoku-gen, sudoku, maze-gen, official, arc) or a mixture w*spec + w*spec');
   const opened = await Promise.all(
     parts.map(async (part, i) => {
       const m = /^([^:*]+)\*(.+)$/.exec(part);

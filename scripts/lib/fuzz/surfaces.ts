@@ -22,6 +22,7 @@ import { officialSource, parseOfficialSplit, SPLIT_FILES, splitExamples } from '
 import { InvalidPuzzleError } from '../../../model/errors.js';
 import { containerHandler, loadPackage } from '../../../model/pack/index.js';
 import { readConfigFile } from '../../../model/runtime/node-files.js';
+import { openTrainingData } from '../data-spec.js';
 import { applyMutations, byteRecipes, concat, type FieldEdit, type Recipe } from './mutate.js';
 
 export interface Surface {
@@ -274,6 +275,24 @@ export const SURFACES: Surface[] = [
         throw new InvalidPuzzleError('arc: not JSON'); // the CLI and the API refuse bad JSON themselves; the reader starts after
       }
       return `arc task, ${parseArcTaskInput(json).test.length} test inputs`;
+    },
+  },
+  {
+    name: 'data-spec',
+    what: 'training data specs (--data): kinds, ranges, options, weights and mixtures, opened and drawn from',
+    async prepare() {
+      const specs = [
+        '0.35*sudoku-gen:36-50 + 0.45*sudoku-gen:22-36 + 0.2*sudoku:../shared/data/sudoku/sudoku-extreme-train-sample-1k',
+        '0.3*sudoku-gen:20-28 + 0.3*sudoku-gen:20-28:rating=4-999',
+        '0.15*maze-gen:10:min=10 + 0.25*maze-gen:10:min=16 + 0.3*maze-gen:10:min=20',
+        'official:../shared/fixtures/official-dataset-tiny',
+      ];
+      return bytesOf(specs.map(utf8));
+    },
+    async load(bytes) {
+      const { source, shape } = await openTrainingData(text(bytes), 0);
+      for (const e of source.next(2)) if (e.tokens.length !== shape.seqLen) throw new Error(`an example of ${e.tokens.length} tokens for seq_len ${shape.seqLen}`);
+      return `data ${shape.task}`;
     },
   },
   {
