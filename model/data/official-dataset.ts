@@ -59,10 +59,11 @@ export function parseOfficialSplit(name: string, datasetJson: string, files: Rec
   const pi = arrays.puzzle_indices.data;
   const gi = arrays.group_indices.data;
   const ids = arrays.puzzle_identifiers.data;
-  // Offsets must start at 0, never decrease and end at the count they index: the sampler trusts them.
+  // Offsets must start at 0, increase (every group has a puzzle, every puzzle an example) and end at the count they
+  // index: the sampler trusts them.
   const offsets = (a: Int32Array, file: string, end: number, what: string) => {
     if (a.length < 1 || a[0] !== 0) fail(`${file} must start at 0`);
-    for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) fail(`${file} decreases at entry ${i} (${a[i - 1]} then ${a[i]})`);
+    for (let i = 1; i < a.length; i++) if (a[i]! <= a[i - 1]!) fail(`${file} does not increase at entry ${i} (${a[i - 1]} then ${a[i]}): an empty or negative range`);
     if (a[a.length - 1] !== end) fail(`${file} ends at ${a[a.length - 1]}, expected ${end} ${what}`);
   };
   offsets(pi, 'puzzle_indices', nEx, 'examples');

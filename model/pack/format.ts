@@ -65,8 +65,10 @@ export const manifestEntrySchema = z
       )
       .max(8),
     dtype: z.string(),
+    // Its dtype is checked where it is used, with a message that names it.
     quantization: z
-      .union([z.object({ dtype: z.literal('float16') }).passthrough(), z.object({ dtype: z.literal('int8'), axis: z.union([z.literal(0), z.literal(1)]) }).passthrough()])
+      .object({ dtype: z.string(), axis: z.union([z.literal(0), z.literal(1)]).optional() })
+      .passthrough()
       .optional(),
   })
   .passthrough();
