@@ -26,7 +26,11 @@ const run = promisify(execFile);
 
 const entry = (path: string) => ({ types: `./${path}.d.ts`, default: `./${path}.js` });
 
-/** What a consumer may import: the root per runtime, the runtimes by name, the subpaths, the model files. */
+/**
+ * What a consumer may import: the root per runtime, the runtimes by name, the subpaths, the model files.
+ * Pages get `default` (the core, which reads packages over HTTP) until the browser build adds a `browser`
+ * condition and `./browser`.
+ */
 const EXPORTS = {
   '.': { workerd: entry('runtime/workerd'), node: entry('runtime/node'), default: entry('index') },
   './node': entry('runtime/node'),

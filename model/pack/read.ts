@@ -21,7 +21,10 @@ export interface LoadedPackage extends LoadedModel {
 const bytesPerElement = (q: EntryQuantization | undefined, name: string): number => {
   if (!q) return 4;
   if (q.dtype === 'float16') return 2;
-  if (q.dtype === 'int8') return 1;
+  if (q.dtype === 'int8') {
+    if (q.axis !== 0 && q.axis !== 1) throw new CheckpointError(`${name}: int8 quantization without its channel axis (0 or 1)`, [name]);
+    return 1;
+  }
   throw new CheckpointError(`${name}: unknown quantization dtype ${JSON.stringify((q as { dtype: unknown }).dtype)}`, [name]);
 };
 
