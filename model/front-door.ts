@@ -93,6 +93,6 @@ export async function openSolver<T extends TaskName>(options: CreateSolverOption
  *   const { solution, verified } = await solver.solve('53..7....6..195...');
  */
 export async function createSolver<const M extends ModelSource, T extends TaskName = ShippedTask<M>>(options: CreateSolverOptions<T> & { model: M }): Promise<Solver<T>> {
-  await (options.backend === undefined ? tf.ready() : setBackend(options.backend));
+  await (options?.backend === undefined ? tf.ready() : setBackend(options.backend));
   return openSolver(options, loadPackageUrl);
 }

@@ -110,6 +110,8 @@ describe('createSolver: one front door for every kind of model', () => {
   it("the core's front door (pages, workers) refuses a backend that is not registered and a bare name that is not a model", async () => {
     const backend = (await createCoreSolver({ model: 'sudoku', backend: 'nope' }).catch((e: TrmError) => e)) as TrmError;
     expect([backend.code, backend.message]).toEqual(['backend_unavailable', expect.stringMatching(/TF\.js backend 'nope' is not registered \(registered: .*wasm/)]);
+    const none = (await createCoreSolver(undefined as never).catch((e: TrmError) => e)) as TrmError; // a JavaScript caller with no options
+    expect([none.code, none.message]).toEqual(['invalid_config', expect.stringMatching(/`model` is required/)]);
     const name = (await createCoreSolver({ model: 'chess' }).catch((e: TrmError) => e)) as TrmError;
     expect([name.code, name.message]).toEqual(['unknown_model', 'unknown model "chess": not a shipped model (sudoku, maze) and not a URL']);
     expect(tf.getBackend()).toBe('wasm'); // the refusal left the backend as it was
