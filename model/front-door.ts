@@ -69,7 +69,7 @@ export async function openSolver<T extends TaskName>(options: CreateSolverOption
     throw new ConfigError('createSolver: `model` is required (a shipped model name, a package path or URL, or a loaded model)', ['model']);
   if (task !== undefined && !(task in TASKS)) throw new ConfigError(`createSolver: unknown task ${JSON.stringify(task)} (one of ${Object.keys(TASKS).join(', ')})`, ['task']);
   const owned = !isLoaded(source);
-  const model = isLoaded(source) ? source : await load(source, options as CreateSolverOptions);
+  const model = owned ? await load(source, options as CreateSolverOptions) : source;
   try {
     const own = impliedTask(model);
     if (task && own && (model as Partial<LoadedPackage>).metadata && own !== task) throw new ConfigError(`createSolver: this model solves ${own}, not ${task}`, ['task']);

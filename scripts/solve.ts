@@ -107,7 +107,8 @@ async function main(): Promise<void> {
   if (o.task && packaged && o.task !== packaged) throw new UsageError(`--task ${o.task} but ${o.model} is a ${packaged} model`);
   const task = (packaged ?? getTask(o.task!).name) as TaskName;
   const puzzle = await readPuzzle(task, o.puzzle, o['puzzle-file'], o.id);
-  if (task !== 'arc') getTask(task, model.config.seq_len).parse(puzzle); // a bad puzzle is reported before any work
+  const codec = task === 'arc' ? undefined : getTask(task, model.config.seq_len);
+  const parsed = codec?.parse(puzzle); // a bad puzzle is reported before any work
   const solver = await createSolver({ model, task });
   const c = model.config;
   const started = performance.now();
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   log(
     `model   ${model.source.name} (${model.source.format}) · ${task} · D ${c.hidden_size} · T ${c.H_cycles} · n ${c.L_cycles} · ${countParameters(c).toLocaleString('en')} parameters · ${o.backend} backend`,
   );
-  if (task !== 'arc') log(`puzzle\n${render(task, getTask(task, c.seq_len).format(getTask(task, c.seq_len).parse(puzzle)))}`);
+  if (codec) log(`puzzle\n${render(task, codec.format(parsed))}`);
   let result: Solution;
   try {
     result = await solver.solve(puzzle as Puzzle<TaskName>, {

@@ -13,11 +13,8 @@ import type { TaskName } from '../model/tasks/codec.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
 
-export type CatalogEntry = ShippedModel;
-export const CATALOG: readonly CatalogEntry[] = MODELS;
-
 export interface ServedModel {
-  entry: CatalogEntry;
+  entry: ShippedModel;
   solver: Solver;
 }
 
@@ -25,21 +22,21 @@ const ASSET_ORIGIN = 'https://assets.local';
 const loaded = new Map<string, Promise<ServedModel>>();
 
 /** The catalog entry for a request: the named model, or the task's default. */
-export function resolveModel(task: TaskName, id: string | undefined): CatalogEntry {
+export function resolveModel(task: TaskName, id: string | undefined): ShippedModel {
   if (id !== undefined) {
-    const entry = CATALOG.find((e) => e.id === id);
-    if (!entry) throw new ApiError(422, 'unknown_model', `unknown model ${JSON.stringify(id)}; see GET /v1/models (${CATALOG.map((e) => e.id).join(', ')})`, ['options', 'model']);
+    const entry = MODELS.find((e) => e.id === id);
+    if (!entry) throw new ApiError(422, 'unknown_model', `unknown model ${JSON.stringify(id)}; see GET /v1/models (${MODELS.map((e) => e.id).join(', ')})`, ['options', 'model']);
     if (entry.task !== task) throw new ApiError(422, 'model_task_mismatch', `model ${id} solves ${entry.task}, not ${task}`, ['options', 'model']);
     return entry;
   }
-  const entry = CATALOG.find((e) => e.task === task && e.default) ?? CATALOG.find((e) => e.task === task);
-  if (!entry) throw new ApiError(422, 'no_model', `this server has no ${task} model (it serves ${[...new Set(CATALOG.map((e) => e.task))].join(', ')})`, ['task']);
+  const entry = MODELS.find((e) => e.task === task && e.default) ?? MODELS.find((e) => e.task === task);
+  if (!entry) throw new ApiError(422, 'no_model', `this server has no ${task} model (it serves ${[...new Set(MODELS.map((e) => e.task))].join(', ')})`, ['task']);
   return entry;
 }
 
 const assetFetch = (env: Env) => ((input: RequestInfo | URL, init?: RequestInit) => env.ASSETS.fetch(new Request(input as string | URL, init))) as typeof fetch;
 
-export function serveModel(env: Env, entry: CatalogEntry): Promise<ServedModel> {
+export function serveModel(env: Env, entry: ShippedModel): Promise<ServedModel> {
   let pending = loaded.get(entry.id);
   if (!pending) {
     pending = (async () => {
@@ -53,7 +50,7 @@ export function serveModel(env: Env, entry: CatalogEntry): Promise<ServedModel> 
 }
 
 /** A model's card data from its model.json alone (no weights are read). */
-export async function describeModel(env: Env, entry: CatalogEntry): Promise<{ meta: PackageMetadata; bytes: number; parameters: number }> {
+export async function describeModel(env: Env, entry: ShippedModel): Promise<{ meta: PackageMetadata; bytes: number; parameters: number }> {
   const res = await env.ASSETS.fetch(new Request(`${ASSET_ORIGIN}/${entry.path}/model.json`));
   if (!res.ok) throw new ApiError(503, 'model_unavailable', `model ${entry.id}: its package is missing from the assets`);
   const json = (await res.json()) as { userDefinedMetadata?: { trmEdge?: unknown } };

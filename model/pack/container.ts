@@ -10,15 +10,20 @@ import type { PackedModel } from './write.js';
 
 const MAGIC = new TextEncoder().encode('TRMPKG1\0');
 
-export function packContainer(packed: PackedModel): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(packed.modelJson));
-  const total = MAGIC.length + 4 + json.length + packed.shards.reduce((n, s) => n + s.data.length, 0);
-  const out = new Uint8Array(total);
+export const packContainer = (packed: PackedModel): Uint8Array =>
+  joinContainer(
+    new TextEncoder().encode(JSON.stringify(packed.modelJson)),
+    packed.shards.map((s) => s.data),
+  );
+
+/** The single-file form from model.json's bytes and the shards' (as they are: the fuzz suites join damaged ones). */
+export function joinContainer(modelJson: Uint8Array, shards: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(MAGIC.length + 4 + modelJson.length + shards.reduce((n, s) => n + s.length, 0));
   out.set(MAGIC, 0);
-  new DataView(out.buffer).setUint32(MAGIC.length, json.length, true);
-  out.set(json, MAGIC.length + 4);
-  let at = MAGIC.length + 4 + json.length;
-  for (const s of packed.shards) out.set(s.data, at), (at += s.data.length);
+  new DataView(out.buffer).setUint32(MAGIC.length, modelJson.length, true);
+  out.set(modelJson, MAGIC.length + 4);
+  let at = MAGIC.length + 4 + modelJson.length;
+  for (const s of shards) out.set(s, at), (at += s.length);
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 export { loadPackage, type LoadedPackage } from './read.js';
 export { packModel, type PackInput, type PackedModel } from './write.js';
-export { containerHandler, packContainer, isContainer } from './container.js';
+export { containerHandler, packContainer, joinContainer, isContainer } from './container.js';
 export { QUANTIZATIONS, FORMAT_VERSION, metadataSchema, type Quantization, type PackageMetadata } from './format.js';
 export { modelCard, type CardEvaluation } from './card.js';
 export { selectArcRows, takeRows, type RowSelection } from './arc-rows.js';

@@ -43,7 +43,7 @@ export function parseModelJson(text: string, name: string): tf.io.ModelJSON {
 
 const schemaError = (name: string, where: string, issue: { path: PropertyKey[]; message: string }) => {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  return new CheckpointError(`${name}: ${where}${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${issue.message}`, path);
+  return new CheckpointError(`${name}: ${where}.${path.join('.')}: ${issue.message}`, path);
 };
 
 export async function loadPackage(handler: tf.io.IOHandler, name = 'package'): Promise<LoadedPackage> {
@@ -58,10 +58,7 @@ export async function loadPackage(handler: tf.io.IOHandler, name = 'package'): P
     throw new CheckpointError(`${name}: package format version ${raw.formatVersion} was written by a newer trm-edge; this one reads version ${FORMAT_VERSION}`);
   }
   const parsed = metadataSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new CheckpointError(`${name}: model.json trmEdge.${issue.path.join('.')}: ${issue.message}`, issue.path as (string | number)[]);
-  }
+  if (!parsed.success) throw schemaError(name, 'model.json trmEdge', parsed.error.issues[0]!);
   const meta = parsed.data;
 
   // Integrity: the bytes are exactly the shards listed, each with its SHA-256.

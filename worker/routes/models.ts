@@ -1,7 +1,8 @@
 /** GET /v1/models: what this server can solve, with each model's card numbers. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Env } from '../env.js';
-import { CATALOG, describeModel } from '../models.js';
+import { MODELS } from '../../model/catalog.js';
+import { describeModel } from '../models.js';
 import { ModelInfo } from '../schemas.js';
 
 const route = createRoute({
@@ -18,7 +19,7 @@ const route = createRoute({
 
 export const modelRoutes = new OpenAPIHono<{ Bindings: Env }>().openapi(route, async (c) => {
   const models = await Promise.all(
-    CATALOG.map(async (entry) => {
+    MODELS.map(async (entry) => {
       const { meta, bytes, parameters } = await describeModel(c.env, entry);
       const k = meta.config;
       return {

@@ -20,7 +20,7 @@ import { validateConfig } from '../../../model/config.js';
 import { parseNpy } from '../../../model/data/npy.js';
 import { officialSource, parseOfficialSplit, SPLIT_FILES, splitExamples } from '../../../model/data/official-dataset.js';
 import { InvalidPuzzleError } from '../../../model/errors.js';
-import { containerHandler, loadPackage } from '../../../model/pack/index.js';
+import { containerHandler, joinContainer, loadPackage } from '../../../model/pack/index.js';
 import { readConfigFile } from '../../../model/runtime/node-files.js';
 import { openTrainingData } from '../data-spec.js';
 import { applyMutations, byteRecipes, concat, type FieldEdit, type Recipe } from './mutate.js';
@@ -59,12 +59,7 @@ async function loadPackageBytes(bytes: Uint8Array): Promise<string> {
   return `package ${pkg.metadata.task}`;
 }
 
-const CONTAINER_MAGIC = utf8('TRMPKG1\0');
-function container(modelJson: Uint8Array, shard: Uint8Array): Uint8Array {
-  const length = new Uint8Array(4);
-  new DataView(length.buffer).setUint32(0, modelJson.length, true);
-  return concat(CONTAINER_MAGIC, length, modelJson, shard);
-}
+const container = (modelJson: Uint8Array, shard: Uint8Array) => joinContainer(modelJson, [shard]);
 
 /** A random JSON value to put where a field was (wrong types, negatives, huge numbers). */
 const jsonJunk = fc.oneof(
