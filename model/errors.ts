@@ -36,13 +36,14 @@ export type ErrorCode =
   | 'no_checkpoint'
   | 'no_metrics';
 
+// Each class names itself: bundlers minify class names, and `name` is what a stack trace and a worker's message carry.
 export class TrmError extends Error {
+  override name = 'TrmError';
   readonly code: ErrorCode;
   readonly path: ErrorPath;
 
   constructor(code: ErrorCode, message: string, path: ErrorPath = []) {
     super(message);
-    this.name = new.target.name;
     this.code = code;
     this.path = path;
   }
@@ -50,6 +51,8 @@ export class TrmError extends Error {
 
 /** A config that is not a valid TRM (bad field, bad type, inconsistent sizes). */
 export class ConfigError extends TrmError {
+  override name = 'ConfigError';
+
   constructor(message: string, path: ErrorPath = []) {
     super('invalid_config', message, path);
   }
@@ -57,6 +60,8 @@ export class ConfigError extends TrmError {
 
 /** A puzzle (or solution) that its task codec cannot accept. */
 export class InvalidPuzzleError extends TrmError {
+  override name = 'InvalidPuzzleError';
+
   constructor(message: string, path: ErrorPath = []) {
     super('invalid_puzzle', message, path);
   }
@@ -64,6 +69,8 @@ export class InvalidPuzzleError extends TrmError {
 
 /** A checkpoint or weight file that is malformed, unsafe, or does not fit the config. */
 export class CheckpointError extends TrmError {
+  override name = 'CheckpointError';
+
   constructor(message: string, path: ErrorPath = []) {
     super('invalid_checkpoint', message, path);
   }
@@ -71,6 +78,8 @@ export class CheckpointError extends TrmError {
 
 /** A TF.js backend that is missing or failed to initialise. */
 export class BackendError extends TrmError {
+  override name = 'BackendError';
+
   constructor(message: string) {
     super('backend_unavailable', message);
   }
@@ -78,6 +87,8 @@ export class BackendError extends TrmError {
 
 /** A call on a model or solver after `dispose()`. */
 export class DisposedError extends TrmError {
+  override name = 'DisposedError';
+
   constructor(what: string) {
     super('disposed', `${what} was disposed; create a new one`);
   }

@@ -47,6 +47,8 @@ export interface SolveOptions<T extends TaskName = TaskName> {
   signal?: AbortSignal;
   /** Yield to the event loop after each step (streaming servers). */
   yieldEachStep?: boolean;
+  /** Add each cell's confidence to the `onStep` answers of the puzzle as given (copy 0). */
+  cellConfidence?: boolean;
 }
 
 export interface SolveStep<T extends TaskName = TaskName> {
@@ -60,6 +62,8 @@ export interface SolveStep<T extends TaskName = TaskName> {
   confidence: number;
   /** This puzzle stops after this step. */
   stop: boolean;
+  /** With `cellConfidence`, on copy 0: the probability of each answer token, in sequence (row-major grid) order. */
+  cells?: number[];
 }
 
 interface SolutionBase {
@@ -131,14 +135,31 @@ export function solverFor<T extends TaskName>(model: LoadedModel, task: T): Solv
     const tokens = new Int32Array(parsed.length * cfg.seq_len);
     parsed.forEach((p, i) => tokens.set(codec.encode(p), i * cfg.seq_len));
     const identifiers = new Int32Array(parsed.length); // row 0: the single puzzle row of Sudoku and Maze models
-    const { onStep, maxSteps, halt, tries, seed, signal, yieldEachStep } = options;
+    const { onStep, maxSteps, halt, tries, seed, signal, yieldEachStep, cellConfidence } = options;
+    const V = cfg.vocab_size;
     const last: { sample: TrySample; steps: number }[] = [];
-    for await (const out of recurseTries(net, { tokens, identifiers }, { maxSteps, halt, tries, seed, signal, yieldEachStep, check, symmetries: codec.symmetries })) {
+    for await (const out of recurseTries(
+      net,
+      { tokens, identifiers },
+      {
+        maxSteps,
+        halt,
+        tries,
+        seed,
+        signal,
+        yieldEachStep,
+        check,
+        symmetries: codec.symmetries,
+        probabilities: Boolean(onStep && cellConfidence),
+      },
+    )) {
       for (const s of out.samples) {
         last[s.index] = { sample: s, steps: out.step };
         if (onStep) {
           const solution = codec.format(codec.decode(s.predictions, parsed[s.index])) as Answer<'sudoku'>;
-          onStep({ step: out.step, index: s.index, copy: s.copy, solution, confidence: sigmoid(s.qHalt), stop: s.stop });
+          const probs = s.probabilities;
+          const cells = probs && Array.from(s.predictions, (token, i) => probs[i * V + token]!);
+          onStep({ step: out.step, index: s.index, copy: s.copy, solution, confidence: sigmoid(s.qHalt), stop: s.stop, ...(cells ? { cells } : {}) });
         }
       }
     }

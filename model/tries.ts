@@ -19,7 +19,7 @@ import type { Trm } from './trm.js';
 export type SearchHalt = HaltMode | 'verified';
 export const SEARCH_HALTS: readonly SearchHalt[] = ['never', 'q', 'verified'];
 
-export interface TryOptions extends Omit<StepOptions, 'halt' | 'probabilities' | 'stopWhere'> {
+export interface TryOptions extends Omit<StepOptions, 'halt' | 'stopWhere'> {
   /** Default 'never' (the official evaluation). */
   halt?: SearchHalt;
   /** Copies per puzzle, default 1; at most 1 + the task's symmetries (a 30×30 maze: 8). */
@@ -97,7 +97,9 @@ export async function* recurseTries(trm: Trm, batch: Batch, options: TryOptions 
     for (const s of samples) {
       const [p, k] = [Math.floor(s.index / tries), s.index % tries];
       const predictions = symmetry[s.index]?.invert(s.predictions) ?? s.predictions;
-      last[p]![k] = { ...s, index: p, predictions, copy: k, verified: check?.(puzzle(p), predictions) ?? false, work: 0 };
+      // A copy's probabilities stay in its own (permuted) cell order, so only the puzzle as given keeps them.
+      const probabilities = symmetry[s.index] ? undefined : s.probabilities;
+      last[p]![k] = { ...s, index: p, predictions, probabilities, copy: k, verified: check?.(puzzle(p), predictions) ?? false, work: 0 };
       work[p]!++;
       touched.add(p);
     }
@@ -112,8 +114,8 @@ export async function* recurseTries(trm: Trm, batch: Batch, options: TryOptions 
     });
     return stop;
   };
-  const { maxSteps, signal, yieldEachStep } = options;
-  for await (const out of recurse(trm, { tokens, identifiers }, { maxSteps, signal, yieldEachStep, halt: halt === 'q' ? 'q' : 'never', stopWhere })) {
+  const { maxSteps, signal, yieldEachStep, probabilities } = options;
+  for await (const out of recurse(trm, { tokens, identifiers }, { maxSteps, signal, yieldEachStep, probabilities, halt: halt === 'q' ? 'q' : 'never', stopWhere })) {
     yield { step: out.step, samples: current };
   }
 }

@@ -4,12 +4,13 @@
  * One run, one machine: the wasm matMul ceiling; inference of the official Sudoku-MLP and
  * Maze-Att configs (random weights) and of the shipped packages, per application / step / solve at
  * batch 1 and 8, with GFLOP/s and the ratio to the ceiling; the same on the cpu backend; training
- * throughput with 1 and N worker threads; the edge solver through `wrangler dev`. Medians over
+ * throughput with 1 and N worker threads; the edge solver through `wrangler dev`; the default models
+ * in headless Chromium (worker and main thread) against Node on the same puzzles. Medians over
  * repeated runs, warm-up excluded. --quick runs every section at toy sizes (CI proves it runs).
  */
 import { execSync } from 'node:child_process';
-import { availableParallelism, cpus } from 'node:os';
-import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatMaze, formatSudoku, sudokuCodec } from '../model/tasks/index.js';
@@ -20,6 +21,8 @@ import { weightTensors } from '../model/weights.js';
 import { initBackend, registerGradients } from '../model/runtime/node-backend.js';
 import { loadModelFromPath } from '../model/runtime/node-files.js';
 import { openEvalSet } from './lib/data-spec.js';
+import { buildWeb } from './lib/web-bundle.js';
+import { benchBrowser, type BrowserReport } from './bench/browser.js';
 import { benchEdge, type EdgeReport } from './bench/edge.js';
 import { benchInference, type InferencePlan, type InferenceRow } from './bench/inference.js';
 import { gflops, time, type Stats } from './bench/measure.js';
@@ -181,7 +184,9 @@ async function main(): Promise<number> {
   const side = Math.round(Math.sqrt(packages[1]!.model.config.seq_len));
   const mazeSet = await openEvalSet(`maze-gen:${side}:min=20:seed=4242:count=${quick ? 2 : 20}`);
   const mazes = mazeSet.examples.map((e) => formatMaze({ rows: side, cols: side, cells: Uint8Array.from(e.tokens) }));
-  const edge: EdgeReport = await benchEdge(ROOT, { sudoku: sudokus, maze: mazes });
+  // The static folder wrangler dev serves (the models included) and the pages load, built apart from dist-web.
+  const site = (await buildWeb(await mkdtemp(join(tmpdir(), 'trm-bench-web-')))).out;
+  const edge: EdgeReport = await benchEdge(ROOT, site, { sudoku: sudokus, maze: mazes });
   console.log(`edge (wrangler dev, loopback): cold start (first solve of a fresh isolate) ${edge.coldStartMs.toFixed(0)} ms`);
   edge.rows.forEach((r) =>
     console.log(
@@ -189,8 +194,17 @@ async function main(): Promise<number> {
     ),
   );
 
+  const browser = await benchBrowser(ROOT, site, { sudoku: sudokus, maze: mazes }, quick ? 1 : 3);
+  await rm(site, { recursive: true, force: true });
+  console.log(`browser (${browser.chromium}, headless, loopback):`);
+  browser.rows.forEach((r) =>
+    console.log(
+      `  ${r.task} ${r.thread}: ready ${r.readyMs.median.toFixed(0)} ms · first solve ${r.firstSolveMs.median.toFixed(0)} ms · solve ${r.solveMs.median.toFixed(0)} ms (Node ${r.nodeMs.median.toFixed(0)} ms, ${(r.solveMs.median / r.nodeMs.median).toFixed(2)}×)`,
+    ),
+  );
+
   packages.forEach((p) => p.model.dispose());
-  const report = { machine, command: `npm run bench${quick ? ' -- --quick' : ''}`, ceiling: peak, ceilings: ceilings.map((c) => c.gflops), inference, training, edge };
+  const report = { machine, command: `npm run bench${quick ? ' -- --quick' : ''}`, ceiling: peak, ceilings: ceilings.map((c) => c.gflops), inference, training, edge, browser };
   if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
   if (o.md) await writeMarkdown(o.md, markdown(report));
   return 0;
@@ -245,6 +259,7 @@ function markdown(r: {
   inference: InferenceRow[];
   training: TrainingRow[];
   edge: EdgeReport;
+  browser: BrowserReport;
 }): string {
   const f = (v: number, d = 1) => v.toFixed(d);
   const lines = [
@@ -284,6 +299,17 @@ function markdown(r: {
     '|---|---|---|---|---|---|---|---|',
     ...r.edge.rows.map(
       (x) => `| ${x.task} | ${x.halt} | ${x.requests} | ${f(x.latencyMs.median, 0)} | ${f(x.latencyMs.p95, 0)} | ${f(x.meanSteps)} | ${f(x.workerdGflops)} | ${f(x.nodeGflops)} |`,
+    ),
+    '',
+    `### In the browser (headless ${r.browser.chromium}, the \`npm run build:web\` folder on loopback, a cold context per load)`,
+    '',
+    'Every step of the model (halt never), batch 1; "ready" counts from navigation start (bundle, wasm init, package download and SHA-256 check).',
+    '',
+    '| model | thread | loads | ready ms | first solve ms | solve ms, median | min–max | Node ms, median | page ÷ Node |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...r.browser.rows.map(
+      (x) =>
+        `| ${x.task} | ${x.thread} | ${x.loads} | ${f(x.readyMs.median, 0)} | ${f(x.firstSolveMs.median, 0)} | ${f(x.solveMs.median, 0)} | ${f(x.solveMs.min, 0)}–${f(x.solveMs.max, 0)} | ${f(x.nodeMs.median, 0)} | ${f(x.solveMs.median / x.nodeMs.median, 2)}× |`,
     ),
   ];
   return `${lines.join('\n')}\n`;

@@ -27,14 +27,15 @@ const run = promisify(execFile);
 const entry = (path: string) => ({ types: `./${path}.d.ts`, default: `./${path}.js` });
 
 /**
- * What a consumer may import: the root per runtime, the runtimes by name, the subpaths, the model files.
- * Pages get `default` (the core, which reads packages over HTTP) until the browser build adds a `browser`
- * condition and `./browser`.
+ * What a consumer may import: the root per runtime (bundlers for pages set `browser`), the runtimes by
+ * name, the web components, the subpaths, the model files.
  */
 const EXPORTS = {
-  '.': { workerd: entry('runtime/workerd'), node: entry('runtime/node'), default: entry('index') },
+  '.': { workerd: entry('runtime/workerd'), browser: entry('runtime/browser'), node: entry('runtime/node'), default: entry('index') },
   './node': entry('runtime/node'),
   './workerd': entry('runtime/workerd'),
+  './browser': entry('runtime/browser'),
+  './components': entry('runtime/components/index'),
   ...Object.fromEntries(['core', 'tasks', 'checkpoint', 'pack', 'data', 'train'].map((s) => [`./${s}`, entry(s === 'core' ? 'core' : `${s}/index`)])),
   './weights/*': './weights/*',
   './package.json': './package.json',

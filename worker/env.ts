@@ -1,6 +1,6 @@
 /** Bindings and variables of the worker (wrangler.toml [vars], secrets, bindings). */
 export interface Env {
-  /** The model packages (model/weights) as Workers static assets. */
+  /** The static folder `npm run build:web` writes (dist-web): the demo, the browser bundles and the model packages. */
   ASSETS: Fetcher;
   /** Secret: comma-separated API keys; when set, every /v1 request needs one. */
   API_KEYS?: string;
@@ -12,7 +12,7 @@ export interface Env {
   MAX_GFLOP?: string;
   /** Request body limit in bytes (default 65536). */
   MAX_BODY_BYTES?: string;
-  /** "true" to serve the package files publicly (GET /models/<path>/…). Default: not downloadable. */
+  /** "false" keeps the model packages (GET /weights/<path>/…) to the API; the pages then cannot solve in the browser. Default: public. */
   PUBLIC_WEIGHTS?: string;
   /** Workers rate-limiting binding, when configured. */
   RATE_LIMITER?: { limit(options: { key: string }): Promise<{ success: boolean }> };

@@ -1,7 +1,9 @@
 /**
  * The edge solver: a Hono app on Cloudflare Workers serving TRM through TF.js's SIMD wasm backend.
- *   POST /v1/solve, POST /v1/solve/stream (SSE), GET /v1/models, GET /health, GET /openapi.json, GET /
- * Model packages come from the static-assets binding (model/weights), loaded once per isolate.
+ *   POST /v1/solve, POST /v1/solve/stream (SSE), GET /v1/models, GET /health, GET /openapi.json
+ * Everything else is the static folder `npm run build:web` writes (dist-web: the demo page at /, the
+ * browser bundles, tfjs-backend-wasm's binaries and the model packages under /weights/), through the
+ * static-assets binding, from which the API also loads its models, once per isolate.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
@@ -12,7 +14,6 @@ import { authenticate, limitBody, rateLimit, requireJson } from './guards.js';
 import { loadedModels } from './models.js';
 import { modelRoutes } from './routes/models.js';
 import { solveRoutes } from './routes/solve.js';
-import { DEMO_PAGE } from './web/demo-page.js';
 
 const app = new OpenAPIHono<{ Bindings: Env }>();
 app.onError(onError);
@@ -33,12 +34,6 @@ app.use('/v1/*', rateLimit, authenticate, requireJson, limitBody);
 
 // tf.memory() would initialise a backend by itself (without the workerd shim): only read it once one is set.
 app.get('/health', (c) => c.json({ ok: true, backend: tf.getBackend() ?? null, models: loadedModels(), tensors: tf.getBackend() ? tf.memory().numTensors : 0 }));
-app.get('/', (c) => c.html(DEMO_PAGE));
-app.get('/models/*', async (c) => {
-  // The packages are static assets, but not public unless configured so.
-  if (c.env.PUBLIC_WEIGHTS !== 'true') return c.json(errorBody('not_found', 'model files are not public on this server'), 404);
-  return c.env.ASSETS.fetch(new Request(new URL(c.req.path.slice('/models'.length), 'https://assets.local')));
-});
 app.route('/', solveRoutes);
 app.route('/', modelRoutes);
 app.doc('/openapi.json', {
@@ -48,6 +43,12 @@ app.doc('/openapi.json', {
     version: '0.1.0',
     description: 'Tiny Recursive Model solver: Sudoku and mazes (ARC with an imported model). Errors: { error: { code, message, path? } }.',
   },
+});
+// The static folder. The pages solve with the packages under /weights/; PUBLIC_WEIGHTS = "false" keeps them to the API.
+app.get('*', async (c) => {
+  if (c.req.path.startsWith('/weights/') && c.env.PUBLIC_WEIGHTS === 'false') return c.json(errorBody('not_found', 'model files are not public on this server'), 404);
+  const res = await c.env.ASSETS.fetch(c.req.raw);
+  return res.status === 404 ? c.json(errorBody('not_found', `no route or file for GET ${c.req.path}`), 404) : res;
 });
 
 export default app;

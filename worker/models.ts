@@ -40,7 +40,7 @@ export function serveModel(env: Env, entry: ShippedModel): Promise<ServedModel> 
   let pending = loaded.get(entry.id);
   if (!pending) {
     pending = (async () => {
-      const solver = await createSolver({ model: `${ASSET_ORIGIN}/${entry.path}/model.json`, task: entry.task, wasm: simdModule, fetch: assetFetch(env) });
+      const solver = await createSolver({ model: `${ASSET_ORIGIN}/weights/${entry.path}/model.json`, task: entry.task, wasm: simdModule, fetch: assetFetch(env) });
       return { entry, solver };
     })();
     pending.catch(() => loaded.delete(entry.id)); // a failed load is retried by the next request
@@ -51,7 +51,7 @@ export function serveModel(env: Env, entry: ShippedModel): Promise<ServedModel> 
 
 /** A model's card data from its model.json alone (no weights are read). */
 export async function describeModel(env: Env, entry: ShippedModel): Promise<{ meta: PackageMetadata; bytes: number; parameters: number }> {
-  const res = await env.ASSETS.fetch(new Request(`${ASSET_ORIGIN}/${entry.path}/model.json`));
+  const res = await env.ASSETS.fetch(new Request(`${ASSET_ORIGIN}/weights/${entry.path}/model.json`));
   if (!res.ok) throw new ApiError(503, 'model_unavailable', `model ${entry.id}: its package is missing from the assets`);
   const json = (await res.json()) as { userDefinedMetadata?: { trmEdge?: unknown } };
   const meta = metadataSchema.parse(json.userDefinedMetadata?.trmEdge);

@@ -3,7 +3,7 @@
  * puzzle_identifiers, puzzle_indices, group_indices}.npy, as the official Python builders write
  * them (uint8 or int64 arrays). Pure parsing here; the Node edge reads the files.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TrmError } from '../errors.js';
 import { parseNpy } from './npy.js';
 import { createEpochs } from './epochs.js';

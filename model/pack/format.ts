@@ -4,7 +4,7 @@
  * `userDefinedMetadata.trmEdge` holds the TRM config, the task, the quantization, provenance and a
  * SHA-256 per shard. Loading goes through TF.js IOHandlers (files, http/fetch, memory).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateConfig } from '../config.js';
 
 export const FORMAT_VERSION = 1;

@@ -5,7 +5,7 @@
  * entry's dtype, name and shape against the config. Quantized tensors are dequantized once here.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { countParameters } from '../cost.js';
 import { CheckpointError, TrmError } from '../errors.js';
 import type { LoadedModel } from '../load.js';

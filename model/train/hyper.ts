@@ -2,7 +2,7 @@
  * Training hyper-parameters with the official names (config/cfg_pretrain.yaml, spec §2.1) and its
  * defaults; the Sudoku/Maze README commands override lr and weight decay (see TASK_RECIPES).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 
 const schema = z

@@ -3,11 +3,11 @@
  * wasm init, package load, first forward), then latency of POST /v1/solve per task and halting
  * mode, and the model's GFLOP/s inside workerd against the same package in Node.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createSolver, type Puzzle, type TaskName } from '../../model/index.js';
 import { flopsPerStep } from '../../model/cost.js';
 import { loadModelFromPath } from '../../model/runtime/node-files.js';
+import { startWranglerDev } from '../lib/wrangler-dev.js';
 import { stats, type Stats } from './measure.js';
 
 interface EdgeRow {
@@ -25,18 +25,9 @@ export interface EdgeReport {
   rows: EdgeRow[];
 }
 
-async function startWranglerDev(root: string, port: number): Promise<{ stop: () => void }> {
-  const child = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port)], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('wrangler dev did not become ready in 60 s')), 60_000);
-    child.stdout.on('data', (d: Buffer) => /Ready on/.test(d.toString()) && (clearTimeout(timer), resolve()));
-    child.on('exit', (code) => reject(new Error(`wrangler dev exited with ${code}`)));
-  });
-  return { stop: () => process.kill(-child.pid!, 'SIGTERM') };
-}
-
-export async function benchEdge(root: string, puzzles: { sudoku: Puzzle<'sudoku'>[]; maze: Puzzle<'maze'>[] }, port = 8799): Promise<EdgeReport> {
-  const server = await startWranglerDev(root, port);
+/** `site`: the static folder (`buildWeb`) the worker serves its models from. */
+export async function benchEdge(root: string, site: string, puzzles: { sudoku: Puzzle<'sudoku'>[]; maze: Puzzle<'maze'>[] }, port = 8799): Promise<EdgeReport> {
+  const server = await startWranglerDev(root, port, site);
   const url = `http://127.0.0.1:${port}/v1/solve`;
   const call = async (task: string, puzzle: unknown, halt: string) => {
     const t = performance.now();

@@ -15,7 +15,7 @@ describe('npm run bench', () => {
 });
 
 describe('npm run bench -- --quick', () => {
-  it('runs every section (ceiling, inference wasm and cpu, training 1 and N workers, edge) and writes JSON and markdown', async () => {
+  it('runs every section (ceiling, inference wasm and cpu, training 1 and N workers, edge, browser) and writes JSON and markdown', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trm-bench-'));
     try {
       const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/bench.ts', '--quick', '--json', join(dir, 'b.json'), '--md', join(dir, 'b.md')], {
@@ -32,8 +32,12 @@ describe('npm run bench -- --quick', () => {
       // In process, one worker thread, and one thread per core (the CI machines have 2 cores).
       expect(report.training.map((r: { workers: number; threads: boolean }) => `${r.workers}/${r.threads}`)).toEqual(['1/false', '1/true', `${availableParallelism()}/true`]);
       expect(report.edge.rows.map((r: { task: string; halt: string }) => `${r.task}/${r.halt}`)).toEqual(['sudoku/q', 'sudoku/never', 'maze/q', 'maze/never']);
+      // Headless Chromium: both models, in a worker and on the main thread, with Node's time for the same puzzles.
+      expect(report.browser.rows.map((r: { task: string; thread: string }) => `${r.task}/${r.thread}`)).toEqual(['sudoku/worker', 'sudoku/main', 'maze/worker', 'maze/main']);
+      for (const r of report.browser.rows) for (const t of [r.readyMs, r.firstSolveMs, r.solveMs, r.nodeMs]) expect(t.median).toBeGreaterThan(0);
       const md = readFileSync(join(dir, 'b.md'), 'utf8');
       expect(md).toMatch(/\| model \| backend \| batch \| unit \|/);
+      expect(md).toMatch(/\| sudoku \| worker \| 1 \| \d+ \| \d+ \| \d+ \|/);
       expect(md).toMatch(/Speed-up \(threaded rows.*\): sudoku-mlp-cpu: \d+ threads ÷ 1 thread = \*\*\d+\.\d\d×\*\*/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -71,7 +71,9 @@ describe('the npm package, installed offline into a fresh project', () => {
     ]);
     expect(manifest.optionalDependencies).toBeUndefined(); // no Node binary for consumers
     expect(manifest.private).toBeUndefined();
-    expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './node', './workerd', './tasks', './train', './pack', './checkpoint']));
+    expect(Object.keys(manifest.exports)).toEqual(
+      expect.arrayContaining(['.', './node', './workerd', './browser', './components', './tasks', './train', './pack', './checkpoint']),
+    );
   });
 
   it("runs the README's first example as written, from a plain Node ESM script, with the packaged default model", async () => {

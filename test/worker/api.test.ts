@@ -78,7 +78,8 @@ describe('POST /v1/solve in workerd', () => {
     ['unknown model', () => post('/v1/solve', { task: 'sudoku', puzzle: '.'.repeat(81), options: { model: 'gpt' } }), 422, 'unknown_model'],
     ['model of another task', () => post('/v1/solve', { task: 'sudoku', puzzle: '.'.repeat(81), options: { model: 'maze' } }), 422, 'model_task_mismatch'],
     ['unknown route', () => get('/v2/solve'), 404, 'not_found'],
-    ['public weights off', () => get('/models/sudoku/model.json'), 404, 'not_found'],
+    ['public weights off', () => app.fetch(new Request('http://trm.test/weights/sudoku/model.json'), { ...env, PUBLIC_WEIGHTS: 'false' }), 404, 'not_found'],
+    ['a file not in the static folder', () => get('/nothing-here.js'), 404, 'not_found'],
   ] as const)('refuses %s', async (_name, send, status, code) => {
     const res = await send();
     const body = (await res.json()) as Json;
@@ -123,7 +124,7 @@ describe('POST /v1/solve in workerd', () => {
     expect(second.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('serves /v1/models, /openapi.json and the demo page', async () => {
+  it('serves /v1/models, /openapi.json, the demo page, its bundles and the model packages', async () => {
     const models = (await (await get('/v1/models')).json()) as Json;
     expect(models.models.map((m: Json) => [m.id, m.task, m.quantization])).toEqual([
       ['sudoku', 'sudoku', 'int8'],
@@ -133,6 +134,17 @@ describe('POST /v1/solve in workerd', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/solve', '/v1/solve/stream', '/v1/models']));
     expect(doc.components.schemas.SolveRequest).toBeDefined();
     expect(await (await get('/')).text()).toMatch(/<title>trm-edge/);
+    for (const [path, type] of [
+      ['/trm-components.js', /javascript/],
+      ['/browser-worker.js', /javascript/],
+      ['/tfjs-backend-wasm-simd.wasm', /^application\/wasm/],
+      ['/weights/sudoku/model.json', /json/],
+    ] as const) {
+      const res = await get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toMatch(type);
+      await res.arrayBuffer();
+    }
   });
 });
 

@@ -1,0 +1,45 @@
+/**
+ * The module worker behind a page's solver (browser-solver.ts): one solver per worker, built with
+ * the core's front door, answering solves with their steps as they come. Each step yields to the
+ * event loop, so an abort message is read between steps.
+ */
+import { loadPackageUrl, openSolver } from '../front-door.js';
+import type { LoadedPackage } from '../pack/read.js';
+import type { Solver } from '../solver.js';
+import { initBrowserBackend } from './browser-backend.js';
+import { toWire, type FromWorker, type ToWorker } from './browser-protocol.js';
+
+// A dedicated worker's global, typed without the WebWorker lib (it clashes with DOM in one program).
+const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: (event: MessageEvent<ToWorker>) => void };
+const post = (message: FromWorker) => scope.postMessage(message);
+let solver: Solver | null = null;
+const running = new Map<number, AbortController>();
+
+scope.onmessage = async ({ data }) => {
+  if (data.type === 'abort') return void running.get(data.id)?.abort();
+  const { id } = data;
+  try {
+    if (data.type === 'open') {
+      const { model, task, ...backendOptions } = data.request;
+      const backend = await initBrowserBackend(backendOptions);
+      solver = await openSolver({ model, ...(task ? { task } : {}), onProgress: (fraction) => post({ type: 'progress', id, fraction }) }, loadPackageUrl);
+      const { config, metadata } = solver.model as Partial<LoadedPackage> & typeof solver.model;
+      post({ type: 'opened', id, info: { task: solver.task, maxTries: solver.maxTries, model: { config, ...(metadata ? { metadata } : {}) }, backend } });
+      return;
+    }
+    const controller = new AbortController();
+    running.set(id, controller);
+    const { steps, ...options } = data.options;
+    const value = await solver!.solveBatch(data.puzzles as never[], {
+      ...options,
+      signal: controller.signal,
+      yieldEachStep: true,
+      ...(steps ? { onStep: (step) => post({ type: 'step', id, step }) } : {}),
+    });
+    post({ type: 'result', id, value });
+  } catch (e) {
+    post({ type: 'error', id, error: toWire(e) });
+  } finally {
+    running.delete(id);
+  }
+};
