@@ -63,13 +63,15 @@ export abstract class TrmElement<T extends 'sudoku' | 'maze'> extends HTMLElemen
   #solverKey = '';
   #loaded: BrowserSolver<T> | null = null;
   #controller: AbortController | null = null;
+  /** The last step's per-cell confidence, kept on the final answer. */
+  #cells: number[] | undefined;
   /** The last answer shown. */
   solution: Solution<T>['solution'] | null = null;
 
   constructor(css: string, label: string) {
     super();
     this.root = this.attachShadow({ mode: 'open' });
-    this.root.innerHTML = `<style>${BASE_CSS}${css}</style><div part="toolbar"></div><div part="grid" role="grid" aria-label="${label}"></div>
+    this.root.innerHTML = `<style>${BASE_CSS}${css}</style><div part="toolbar"></div><div part="grid" role="group" aria-label="${label}"></div>
 <div class="bar"><button part="solve" type="button">Solve</button><span part="badge"></span></div><p part="status" role="status" aria-live="polite"></p>`;
     this.grid = this.root.querySelector('[part~="grid"]')!;
     this.#button = this.root.querySelector('[part~="solve"]')!;
@@ -101,13 +103,14 @@ export abstract class TrmElement<T extends 'sudoku' | 'maze'> extends HTMLElemen
     this.#badge.textContent = '';
     delete this.dataset.verified;
     this.dataset.step = '0';
+    this.#cells = undefined;
     try {
       const puzzle = this.puzzle();
       const api = this.getAttribute('api');
       const result = api === null ? await this.#solveHere(puzzle, controller.signal) : await this.#solveApi(api, puzzle, controller.signal);
       if (this.#controller !== controller) return result; // a newer solve owns the grid now
       this.solution = result.solution;
-      this.draw(result.solution);
+      this.draw(result.solution, this.#cells);
       this.dataset.step = String(result.steps);
       this.dataset.verified = String(result.verified);
       this.#badge.textContent = result.verified ? 'verified' : 'not verified';
@@ -187,6 +190,7 @@ export abstract class TrmElement<T extends 'sudoku' | 'maze'> extends HTMLElemen
 
   #step(s: SolveStep<T>): void {
     this.solution = s.solution;
+    this.#cells = s.cells;
     this.draw(s.solution, s.cells, true);
     this.dataset.step = String(s.step);
     this.#status.textContent = `Step ${s.step}: confidence ${s.confidence.toFixed(3)}${s.copy ? ` (copy ${s.copy})` : ''}`;
