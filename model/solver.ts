@@ -43,7 +43,7 @@ export interface SolveOptions<T extends TaskName = TaskName> {
   seed?: number;
   /** Called after every supervision step with each still-running puzzle's current answer (not ARC: its answer is a vote at the end). */
   onStep?: (step: SolveStep<T>) => void;
-  /** Abandons the solve before its next step (the result then holds the last completed step). */
+  /** Abandons the solve before its next step: the result holds the last completed step (before the first, the solve rejects with the signal's reason). */
   signal?: AbortSignal;
   /** Yield to the event loop after each step (streaming servers). */
   yieldEachStep?: boolean;
@@ -66,7 +66,8 @@ export interface SolveStep<T extends TaskName = TaskName> {
   cells?: number[];
 }
 
-interface SolutionBase {
+/** What every task's solution has (exported so that code holding a `Solution` can name its type). */
+export interface SolutionBase {
   /** The answer checked by the task's validator (Sudoku: valid and keeps the givens; Maze: optimal path; ARC: attempt_1 equals every given test output). */
   verified: boolean;
   /** Supervision steps run. */
@@ -163,6 +164,8 @@ export function solverFor<T extends TaskName>(model: LoadedModel, task: T): Solv
         }
       }
     }
+    // Aborted before any step: there is no answer to return.
+    if (last.length < parsed.length && signal?.aborted) throw signal.reason ?? new DOMException('the solve was aborted before its first step', 'AbortError');
     return last.map(({ sample: r, steps }) => {
       const decoded = codec.decode(r.predictions, parsed[r.index]);
       const solution = codec.format(decoded) as Answer<'sudoku'>;

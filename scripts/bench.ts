@@ -22,7 +22,7 @@ import { initBackend, registerGradients } from '../model/runtime/node-backend.js
 import { loadModelFromPath } from '../model/runtime/node-files.js';
 import { openEvalSet } from './lib/data-spec.js';
 import { buildWeb } from './lib/web-bundle.js';
-import { benchBrowser, type BrowserReport } from './bench/browser.js';
+import { benchBrowser, checkChromium, type BrowserReport } from './bench/browser.js';
 import { benchEdge, type EdgeReport } from './bench/edge.js';
 import { benchInference, type InferencePlan, type InferenceRow } from './bench/inference.js';
 import { gflops, time, type Stats } from './bench/measure.js';
@@ -84,6 +84,7 @@ async function main(): Promise<number> {
     ['md', o.md],
   ] as const)
     if (path) await checkOutputFile(option, path);
+  await checkChromium(); // a missing Chromium fails now, not after the other sections
   const quick = o.quick!;
   const workers = availableParallelism();
   const machine = {
@@ -186,16 +187,20 @@ async function main(): Promise<number> {
   const mazes = mazeSet.examples.map((e) => formatMaze({ rows: side, cols: side, cells: Uint8Array.from(e.tokens) }));
   // The static folder wrangler dev serves (the models included) and the pages load, built apart from dist-web.
   const site = (await buildWeb(await mkdtemp(join(tmpdir(), 'trm-bench-web-')))).out;
-  const edge: EdgeReport = await benchEdge(ROOT, site, { sudoku: sudokus, maze: mazes });
-  console.log(`edge (wrangler dev, loopback): cold start (first solve of a fresh isolate) ${edge.coldStartMs.toFixed(0)} ms`);
-  edge.rows.forEach((r) =>
-    console.log(
-      `  ${r.task} halt=${r.halt}: median ${r.latencyMs.median.toFixed(0)} ms · p95 ${r.latencyMs.p95.toFixed(0)} ms · ${r.meanSteps.toFixed(1)} steps · workerd ${r.workerdGflops.toFixed(1)} GFLOP/s vs Node ${r.nodeGflops.toFixed(1)}`,
-    ),
-  );
-
-  const browser = await benchBrowser(ROOT, site, { sudoku: sudokus, maze: mazes }, quick ? 1 : 3);
-  await rm(site, { recursive: true, force: true });
+  let edge: EdgeReport;
+  let browser: BrowserReport;
+  try {
+    edge = await benchEdge(ROOT, site, { sudoku: sudokus, maze: mazes });
+    console.log(`edge (wrangler dev, loopback): cold start (first solve of a fresh isolate) ${edge.coldStartMs.toFixed(0)} ms`);
+    edge.rows.forEach((r) =>
+      console.log(
+        `  ${r.task} halt=${r.halt}: median ${r.latencyMs.median.toFixed(0)} ms · p95 ${r.latencyMs.p95.toFixed(0)} ms · ${r.meanSteps.toFixed(1)} steps · workerd ${r.workerdGflops.toFixed(1)} GFLOP/s vs Node ${r.nodeGflops.toFixed(1)}`,
+      ),
+    );
+    browser = await benchBrowser(ROOT, site, { sudoku: sudokus, maze: mazes }, quick ? 1 : 3);
+  } finally {
+    await rm(site, { recursive: true, force: true });
+  }
   console.log(`browser (${browser.chromium}, headless, loopback):`);
   browser.rows.forEach((r) =>
     console.log(
@@ -251,6 +256,15 @@ function speedUps(rows: TrainingRow[]): string[] {
   });
 }
 
+/** Each model's page ÷ Node solve ratio in a worker and on the main thread. */
+function browserSummary(b: BrowserReport): string {
+  const ratio = (task: string, thread: string) => {
+    const x = b.rows.find((x) => x.task === task && x.thread === thread);
+    return x ? `${(x.solveMs.median / x.nodeMs.median).toFixed(2)}×` : '—';
+  };
+  return [...new Set(b.rows.map((x) => x.task))].map((task) => `${task} ${ratio(task, 'worker')} in a worker, ${ratio(task, 'main')} on the main thread`).join(' · ');
+}
+
 function markdown(r: {
   machine: Record<string, unknown>;
   command: string;
@@ -303,7 +317,7 @@ function markdown(r: {
     '',
     `### In the browser (headless ${r.browser.chromium}, the \`npm run build:web\` folder on loopback, a cold context per load)`,
     '',
-    'Every step of the model (halt never), batch 1; "ready" counts from navigation start (bundle, wasm init, package download and SHA-256 check).',
+    'The edge section\'s puzzles, every step of the model (halt never), batch 1, also solved in Node just before (same process); "ready" counts from navigation start (bundle, wasm init, package download and SHA-256 check).',
     '',
     '| model | thread | loads | ready ms | first solve ms | solve ms, median | min–max | Node ms, median | page ÷ Node |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -311,6 +325,8 @@ function markdown(r: {
       (x) =>
         `| ${x.task} | ${x.thread} | ${x.loads} | ${f(x.readyMs.median, 0)} | ${f(x.firstSolveMs.median, 0)} | ${f(x.solveMs.median, 0)} | ${f(x.solveMs.min, 0)}–${f(x.solveMs.max, 0)} | ${f(x.nodeMs.median, 0)} | ${f(x.solveMs.median / x.nodeMs.median, 2)}× |`,
     ),
+    '',
+    `Page ÷ Node (warm solve medians): ${browserSummary(r.browser)}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -121,6 +121,18 @@ describe('the solver', () => {
     await expect(solver.solve(puzzles[0])).rejects.toThrow(DisposedError);
   });
 
+  it("stops at an abort: after a step with the answer so far, before the first with the signal's reason; cellConfidence gives probabilities", async () => {
+    const solver = await createSolver({ model: await loadCheckpointFile(join(DIR, 'step_0'), { config }), task: 'sudoku' });
+    const controller = new AbortController();
+    const cells: number[][] = [];
+    const partial = await solver.solve(puzzles[0], { signal: controller.signal, cellConfidence: true, onStep: (s) => (cells.push(s.cells!), s.step === 2 && controller.abort()) });
+    expect(partial.steps).toBe(2);
+    expect(cells.map((c) => c.length)).toEqual([81, 81]);
+    expect(cells.flat().every((p) => p > 0 && p <= 1)).toBe(true);
+    await expect(solver.solve(puzzles[0], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    solver.dispose();
+  });
+
   it('reports each step of each puzzle through onStep', async () => {
     const solver = await createSolver({ model: await loadCheckpointFile(join(DIR, 'step_0'), { config }), task: 'sudoku' });
     const seen: [number, number, boolean][] = [];

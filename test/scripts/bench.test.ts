@@ -12,6 +12,17 @@ describe('npm run bench', () => {
     const help = await cli('bench', '--help');
     expect([help.code, help.out]).toEqual([0, expect.stringMatching(/^usage: npm run bench \[-- --json <file>\] \[--md <file>\] \[--quick\]/)]);
   });
+
+  it('fails before measuring anything when Chromium is missing (never skips the browser section)', async () => {
+    const run = promisify(execFile)('npx', ['tsx', 'scripts/bench.ts', '--quick'], { cwd: ROOT, env: { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' } });
+    const e = await run.then(
+      () => null,
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(e?.code).toBe(1);
+    expect(e?.stderr).toMatch(/Chromium not found \(CHROMIUM_PATH=\/nonexistent\/chromium\): install it/);
+    expect(e?.stdout).not.toMatch(/ceiling/);
+  });
 });
 
 describe('npm run bench -- --quick', () => {
@@ -38,6 +49,7 @@ describe('npm run bench -- --quick', () => {
       const md = readFileSync(join(dir, 'b.md'), 'utf8');
       expect(md).toMatch(/\| model \| backend \| batch \| unit \|/);
       expect(md).toMatch(/\| sudoku \| worker \| 1 \| \d+ \| \d+ \| \d+ \|/);
+      expect(md).toMatch(/Page ÷ Node \(warm solve medians\): sudoku \d+\.\d\d× in a worker, \d+\.\d\d× on the main thread · maze \d+\.\d\d× in a worker, /);
       expect(md).toMatch(/Speed-up \(threaded rows.*\): sudoku-mlp-cpu: \d+ threads ÷ 1 thread = \*\*\d+\.\d\d×\*\*/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

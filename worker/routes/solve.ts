@@ -163,13 +163,14 @@ export const solveRoutes = new OpenAPIHono<{ Bindings: Env }>({
           onStep: (s) => (writes = writes.then(() => stream.writeSSE({ event: 'step', data: JSON.stringify(stepView(s)) }))),
         });
         await writes;
-        if (abort.signal.aborted || !result) return;
+        if (abort.signal.aborted) return;
         const solveMs = Date.now() - t0;
         await stream.writeSSE({
           event: 'result',
           data: JSON.stringify({ task: req.task, model: p.served.entry.id, ...result, qHalt: undefined, timing: { totalMs: Date.now() - p.started, solveMs } }),
         });
       } catch (e) {
+        if (abort.signal.aborted) return; // the client went away before the first step
         const err = e instanceof TrmError ? { code: e.code, message: e.message } : { code: 'internal', message: 'internal error' };
         if (!(e instanceof TrmError)) console.error('stream failed', e);
         await stream.writeSSE({ event: 'error', data: JSON.stringify({ error: err }) });

@@ -38,13 +38,15 @@ const BASE_CSS = `
 :host([data-state="error"]) [part~="status"] { color: #b91c1c; }
 `;
 
+// A TrmError (or the API's error body) has a string code; a DOMException's numeric legacy code is replaced by its name (AbortError).
 const detailOf = (e: unknown): ErrorDetail => {
-  const { code, message, path } = (e ?? {}) as Partial<ErrorDetail>;
-  return { code: code ?? 'error', message: message ?? String(e), path: path ?? [] };
+  const { code, message, path, name } = (e ?? {}) as Partial<ErrorDetail> & { name?: string; code?: unknown };
+  return { code: typeof code === 'string' ? code : (name ?? 'error'), message: message ?? String(e), path: path ?? [] };
 };
 
 export abstract class TrmElement<T extends 'sudoku' | 'maze'> extends HTMLElement {
-  static observedAttributes = ['model', 'worker', 'value'];
+  // model and worker are read at each solve (a change loads a new solver then, see #getSolver).
+  static observedAttributes = ['value'];
 
   protected abstract readonly task: T;
   /** The puzzle as the solver takes it (the grid's current contents). */
@@ -138,9 +140,7 @@ export abstract class TrmElement<T extends 'sudoku' | 'maze'> extends HTMLElemen
   /** Frees the solver (its worker, or its tensors on the page); the next solve loads it again. */
   dispose(): void {
     this.abort();
-    this.#loaded?.dispose(); // a solver still loading is disposed when it arrives (#getSolver)
-    this.#solver = null;
-    this.#loaded = null;
+    this.#drop();
   }
 
   protected edited(): void {
@@ -159,11 +159,17 @@ export abstract class TrmElement<T extends 'sudoku' | 'maze'> extends HTMLElemen
     };
   }
 
+  #drop(): void {
+    this.#loaded?.dispose(); // a solver still loading is disposed when it arrives (#getSolver)
+    this.#solver = null;
+    this.#loaded = null;
+  }
+
   #getSolver(): Promise<BrowserSolver<T>> {
     const model = this.getAttribute('model') ?? this.task;
     const worker = this.getAttribute('worker') !== 'false';
     const key = `${model}|${worker}`;
-    if (this.#solver && key !== this.#solverKey) this.dispose();
+    if (this.#solver && key !== this.#solverKey) this.#drop(); // not dispose(): that would abort the solve asking for the new one
     if (!this.#solver) {
       this.#solverKey = key;
       this.#setState('loading', 'Loading the model…');
@@ -184,6 +190,7 @@ export abstract class TrmElement<T extends 'sudoku' | 'maze'> extends HTMLElemen
 
   async #solveHere(puzzle: unknown, signal: AbortSignal): Promise<Solution<T>> {
     const solver = await this.#getSolver();
+    signal.throwIfAborted(); // stopped while loading: no step ran, so there is no answer to keep
     this.#setState('solving', 'Thinking…');
     return solver.solve(puzzle as never, { ...this.#options(), signal, cellConfidence: true, onStep: (s) => this.#step(s as SolveStep<T>) });
   }

@@ -1,7 +1,8 @@
 /**
  * <trm-maze>: a maze the TRM solves in the page (the default model: 10×10). Pick a tool (wall,
  * start, goal, erase) and click or drag over the cells; arrow keys move, Space or Enter applies the
- * tool. The path ('o') is drawn at each supervision step, shaded by the model's doubt.
+ * tool, and W, S, G, E (or Delete) put a wall, the start, the goal or nothing on the focused cell.
+ * The path ('o') is drawn at each supervision step, shaded by the model's doubt.
  *
  *   <trm-maze></trm-maze>   el.value = ['S   #', ...].join('\n')
  */
@@ -19,6 +20,8 @@ const CSS = `
 
 const TOOLS = { wall: '#', start: 'S', goal: 'G', erase: ' ' } as const;
 type Tool = keyof typeof TOOLS;
+/** Keys that apply a tool to the focused cell without switching tools. */
+const KEYS: Record<string, Tool> = { w: 'wall', '#': 'wall', s: 'start', g: 'goal', e: 'erase', backspace: 'erase', delete: 'erase' };
 const PART: Record<string, string> = { '#': 'wall', S: 'start', G: 'goal', o: 'path' };
 
 /** An open 10×10 maze with the start and goal in opposite corners. */
@@ -70,6 +73,9 @@ export class TrmMaze extends TrmElement<'maze'> {
       const wasPath = cell.getAttribute('part')?.includes('path') ?? false;
       cell.setAttribute('part', ['cell', PART[shown] ?? '', changed && wasPath !== (shown === 'o') ? 'changed' : ''].filter(Boolean).join(' '));
       cell.textContent = shown === 'S' || shown === 'G' ? shown : '';
+      // The label stays "row r, column c"; what the cell holds is its description (a wall has no text to read).
+      if (PART[shown]) cell.setAttribute('aria-description', PART[shown]);
+      else cell.removeAttribute('aria-description');
       cell.style.setProperty('--doubt', cells && shown === 'o' ? (1 - (cells[i] ?? 1)).toFixed(3) : '0');
     });
   }
@@ -90,6 +96,8 @@ export class TrmMaze extends TrmElement<'maze'> {
         cell.tabIndex = i === 0 ? 0 : -1;
         cell.addEventListener('pointerdown', (e) => {
           e.preventDefault();
+          // Touch captures the pointer to the first cell: release it, or no other cell sees the drag.
+          if (cell.hasPointerCapture(e.pointerId)) cell.releasePointerCapture(e.pointerId);
           this.#painting = true;
           this.#apply(i);
         });
@@ -117,13 +125,16 @@ export class TrmMaze extends TrmElement<'maze'> {
     } else if (e.key === ' ' || e.key === 'Enter') {
       this.#apply(i);
       e.preventDefault();
+    } else if (KEYS[e.key.toLowerCase()]) {
+      this.#apply(i, KEYS[e.key.toLowerCase()]);
+      e.preventDefault();
     }
   }
 
   /** Puts the tool's character at cell i; a start or goal moves there (a maze has one of each). */
-  #apply(i: number): void {
+  #apply(i: number, tool = this.#tool): void {
     const cols = this.#cols();
-    const mark = TOOLS[this.#tool];
+    const mark = TOOLS[tool];
     const rows = this.#rows.map((r) => (mark === 'S' || mark === 'G' ? r.replaceAll(mark, ' ') : r).padEnd(cols).split(''));
     rows[Math.floor(i / cols)]![i % cols] = mark;
     this.value = rows.map((r) => r.join('')).join('\n');

@@ -35,7 +35,7 @@ export class TrmSudoku extends TrmElement<'sudoku'> {
       cell.setAttribute('aria-label', `row ${Math.floor(i / 9) + 1}, column ${(i % 9) + 1}`);
       cell.tabIndex = i === 0 ? 0 : -1; // one tab stop for the grid; arrows move inside it
       cell.addEventListener('keydown', (e) => this.#key(e, i));
-      cell.addEventListener('beforeinput', (e) => e.preventDefault()); // typing goes through #key
+      cell.addEventListener('beforeinput', (e) => this.#input(e, i));
       return cell;
     });
     this.grid.append(...this.#cells);
@@ -82,6 +82,14 @@ export class TrmSudoku extends TrmElement<'sudoku'> {
       this.#set(i, '.');
       e.preventDefault();
     }
+  }
+
+  /** What keydown did not handle (virtual keyboards send key 'Unidentified'): the cell changes only through #set. */
+  #input(e: InputEvent, i: number): void {
+    e.preventDefault();
+    const digit = e.data?.slice(-1) ?? '';
+    if (/^[1-9]$/.test(digit)) this.#set(i, digit);
+    else if (e.inputType.startsWith('delete') || digit === '0' || digit === '.') this.#set(i, '.');
   }
 
   #focus(i: number): void {
