@@ -11,7 +11,7 @@ import { InvalidPuzzleError, TrmError } from './errors.js';
 import { runSteps, type StepOptions } from './inference.js';
 import type { LoadedModel } from './load.js';
 import type { LoadedPackage } from './pack/read.js';
-import { applyArcAugmentation, encodeArcGrid, parseArcGrid, parseArcName } from './tasks/arc.js';
+import { applyArcAugmentation, canvasSide, encodeArcGrid, parseArcGrid, parseArcName } from './tasks/arc.js';
 import type { Trm } from './trm.js';
 
 /** An ARC task to answer: its id (the model must know it), the demonstrations, and the test inputs. */
@@ -82,19 +82,21 @@ export async function solveArc(
   const rows = arcRows(model, puzzle.id);
   const names = (model as LoadedPackage).metadata.arc!.identifiers;
   const task: ArcTask = { train: puzzle.train ?? [], test: puzzle.test };
-  const tokens = new Int32Array(task.test.length * rows.length * 900);
+  const S = model.config.seq_len;
+  const side = canvasSide(S);
+  const tokens = new Int32Array(task.test.length * rows.length * S);
   const identifiers = new Int32Array(task.test.length * rows.length);
   let at = 0;
-  for (const pair of task.test) {
-    const input = parseArcGrid(pair.input);
+  for (const [i, pair] of task.test.entries()) {
+    const input = parseArcGrid(pair.input, ['puzzle', 'test', i, 'input'], side);
     for (const row of rows) {
-      tokens.set(encodeArcGrid(applyArcAugmentation(input, parseArcName(names[row]!).augmentation)), at * 900);
+      tokens.set(encodeArcGrid(applyArcAugmentation(input, parseArcName(names[row]!).augmentation), 0, 0, side), at * S);
       identifiers[at++] = row;
     }
   }
   const results = await runSteps(trm, { tokens, identifiers }, options);
   const voter = createArcVoter(names, { [puzzle.id]: task });
-  results.forEach((r, i) => voter.record(identifiers[i]!, tokens.subarray(i * 900, (i + 1) * 900), r.predictions, r.qHalt));
+  results.forEach((r, i) => voter.record(identifiers[i]!, tokens.subarray(i * S, (i + 1) * S), r.predictions, r.qHalt));
   const attempts = voter.result([1]).submission[puzzle.id]!;
   const verified = task.test.every((pair, i) => !!pair.output && JSON.stringify(pair.output) === JSON.stringify(attempts[i]?.attempt_1));
   return { attempts, verified, versions: rows.length, steps: Math.max(...results.map((r) => r.steps)), halted: results.every((r) => r.halted) };

@@ -25,7 +25,7 @@ const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <sp
   --model <path>      a package (folder or .trm), a training run folder (its newest step_N), or an official checkpoint
   --data <spec>       sudoku:<dir>[:from=<i>][:count=<n>] | official:<dir> (its test split)
                       | sudoku-gen:<min>-<max>:seed=<s>:count=<n>[:rating=<a>-<b>] | maze-gen:<size>:seed=<s>:count=<n>[:min=<cells>]
-                      | arc:<prefix>:subsets=<a,b>:test=<subset>[:aug=<n>] (scored by augmentation voting, pass@K)
+                      | arc:<prefix>:subsets=<a,b>:test=<subset>[:aug=<n>][:canvas=<N>] (scored by augmentation voting, pass@K)
   --config <file>     model config when the checkpoint has none beside it
   --limit <n>         first n examples of each set
   --halt never|q|verified

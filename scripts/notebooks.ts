@@ -8,7 +8,8 @@
  * is written to .jupyter/ (found through JUPYTER_PATH, nothing global).
  *
  *   --check        execute every notebook headless in SMOKE mode (TRM_SMOKE=1) into --out (default a temp
- *                  folder); exit 1 naming the first that fails (a type error in a cell fails it too)
+ *                  folder); exit 1 naming the first that fails and what its failing cell printed (a type
+ *                  error in a cell fails it too)
  *   --full         execute them at full size and save the outputs in place (what is committed)
  *   --run <name>   only the notebooks whose file name starts with <name> (with --check or --full)
  *
@@ -17,7 +18,7 @@
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,18 +63,59 @@ function jupyter(): string {
   return 'jupyter';
 }
 
+/** nbconvert's arguments to execute notebook `name` on the project's kernel, without a time limit. */
+const nbconvert = (name: string, ...options: string[]) => [
+  'nbconvert',
+  '--to',
+  'notebook',
+  '--execute',
+  `--ExecutePreprocessor.kernel_name=${KERNEL}`,
+  '--ExecutePreprocessor.timeout=-1',
+  ...options,
+  name,
+];
+
+interface Notebook {
+  cells: { cell_type: string; source: string[]; outputs?: { output_type: string; name?: string; text?: string[]; evalue?: string }[] }[];
+}
+
 async function execute(names: string[], full: boolean, out: string): Promise<void> {
   const env = { ...process.env, JUPYTER_PATH, TRM_SMOKE: full ? '0' : '1' };
   for (const name of names) {
     const started = performance.now();
-    const args = ['nbconvert', '--to', 'notebook', '--execute', `--ExecutePreprocessor.kernel_name=${KERNEL}`, '--ExecutePreprocessor.timeout=-1', name];
-    const result = spawnSync(jupyter(), [...args, ...(full ? ['--inplace'] : ['--output-dir', out])], { cwd: NOTEBOOKS, env, encoding: 'utf8' });
+    const result = spawnSync(jupyter(), nbconvert(name, ...(full ? ['--inplace'] : ['--output-dir', out])), { cwd: NOTEBOOKS, env, encoding: 'utf8' });
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     if (result.status !== 0) {
       console.error(result.stderr.split('\n').slice(-40).join('\n'));
+      console.error(await cellErrors(name, env));
       throw new Error(`notebooks: ${name} failed (${full ? 'full' : 'SMOKE'} mode, ${seconds} s)`);
     }
     console.log(`notebooks: ${name} ran in ${seconds} s (${full ? 'full, outputs saved' : `SMOKE → ${join(out, name)}`})`);
+  }
+}
+
+/**
+ * What the failing cell printed: tslab reports a thrown error or a type error on the cell's stderr and leaves the
+ * error output nbconvert shows empty, so the notebook runs once more, errors allowed, into a scratch folder.
+ */
+async function cellErrors(name: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const scratch = await mkdtemp(join(tmpdir(), 'trm-notebook-error-'));
+  try {
+    spawnSync('jupyter', nbconvert(name, '--allow-errors', '--output-dir', scratch), { cwd: NOTEBOOKS, env, encoding: 'utf8' });
+    const code = (JSON.parse(await readFile(join(scratch, name), 'utf8')) as Notebook).cells.filter((c) => c.cell_type === 'code');
+    for (const [i, cell] of code.entries()) {
+      const errors = (cell.outputs ?? []).filter((o) => o.output_type === 'error' || o.name === 'stderr');
+      const text = errors
+        .map((o) => o.text?.join('') ?? o.evalue ?? '')
+        .join('')
+        .trim();
+      if (text) return `notebooks: ${name}, code cell ${i + 1} (${cell.source.join('').split('\n')[0]}):\n${text.split('\n').slice(0, 12).join('\n')}`;
+    }
+    return `notebooks: ${name}: no cell printed an error when run again`;
+  } catch (e) {
+    return `notebooks: ${name}: could not run it again to show the error (${(e as Error).message})`;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 

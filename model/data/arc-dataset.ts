@@ -35,6 +35,8 @@ export interface ArcBuildOptions {
   testSet: string;
   numAug: number;
   seed?: number;
+  /** Canvas side N (default 30, the official): every grid of every task must fit N×N (`arcTaskFits`); seq_len N². */
+  canvas?: number;
 }
 
 export interface ArcDataset {
@@ -65,8 +67,17 @@ const taskKey = (p: Record<string, Puzzle>) =>
     .sort()
     .join('#');
 
+/** Whether every grid of `task` (demonstrations, test inputs and known test outputs) fits a canvas×canvas canvas. */
+export function arcTaskFits(task: ArcTask, canvas: number): boolean {
+  const fits = (g: number[][] | undefined) => !g || (g.length <= canvas && (g[0]?.length ?? 0) <= canvas);
+  return [...task.train, ...task.test].every((p) => fits(p.input) && fits(p.output));
+}
+
 export function buildArcDataset(subsets: readonly ArcSubset[], options: ArcBuildOptions): ArcDataset {
   const rng = createRng(options.seed ?? 42);
+  const canvas = options.canvas ?? ARC_SIZE;
+  if (!(Number.isInteger(canvas) && canvas >= 1 && canvas <= ARC_SIZE))
+    throw new TrmError('invalid_data', `arc: the canvas must be a whole number of cells from 1 to ${ARC_SIZE}, got ${canvas}`);
   const groups: Record<'train' | 'test', Puzzle[][]> = { train: [], test: [] };
   const testPuzzles: Record<string, ArcTask> = {};
   if (!subsets.some((s) => s.name === options.testSet)) {
@@ -79,7 +90,7 @@ export function buildArcDataset(subsets: readonly ArcSubset[], options: ArcBuild
       const task = subset.tasks[name]!;
       if (toTest) testPuzzles[name] = task;
       const parse = (pairs: ArcPair[], where: string) =>
-        pairs.map((p, i) => [parseArcGrid(p.input, [name, where, i, 'input']), parseArcGrid(p.output, [name, where, i, 'output'])] as [ArcGrid, ArcGrid]);
+        pairs.map((p, i) => [parseArcGrid(p.input, [name, where, i, 'input'], canvas), parseArcGrid(p.output, [name, where, i, 'output'], canvas)] as [ArcGrid, ArcGrid]);
       const original: Record<string, Puzzle> = { train: { name, examples: parse(task.train, 'train') } };
       const testExamples = parse(
         task.test.map((p) => ({ input: p.input, output: p.output ?? [[0]] })),
@@ -111,12 +122,12 @@ export function buildArcDataset(subsets: readonly ArcSubset[], options: ArcBuild
   for (const split of ['train', 'test'] as const) {
     for (const group of groups[split]) for (const p of group) if (!idOf.has(p.name)) idOf.set(p.name, identifiers.push(p.name) - 1);
   }
-  const split = (name: 'train' | 'test') => toSplit(name, groups[name], idOf, identifiers.length, name === 'train' ? rng : null);
+  const split = (name: 'train' | 'test') => toSplit(name, groups[name], idOf, identifiers.length, name === 'train' ? rng : null, canvas);
   return { identifiers, train: split('train'), test: split('test'), testPuzzles };
 }
 
-function toSplit(name: string, groups: Puzzle[][], idOf: Map<string, number>, numIds: number, translate: Rng | null): OfficialSplit {
-  const S = ARC_SIZE * ARC_SIZE;
+function toSplit(name: string, groups: Puzzle[][], idOf: Map<string, number>, numIds: number, translate: Rng | null, canvas: number): OfficialSplit {
+  const S = canvas * canvas;
   const puzzles = groups.flat();
   const examples = puzzles.reduce((n, p) => n + p.examples.length, 0);
   const inputs = new Int32Array(examples * S);
@@ -127,11 +138,11 @@ function toSplit(name: string, groups: Puzzle[][], idOf: Map<string, number>, nu
   puzzles.forEach((p, i) => {
     const fixed = translate ? translate.int(0, p.examples.length) : -1;
     p.examples.forEach(([input, output], j) => {
-      const [r0, c0] = translate && j !== fixed ? randomArcOffset(translate, input, output) : [0, 0];
-      inputs.set(encodeArcGrid(input, r0, c0), e * S);
+      const [r0, c0] = translate && j !== fixed ? randomArcOffset(translate, input, output, canvas) : [0, 0];
+      inputs.set(encodeArcGrid(input, r0, c0, canvas), e * S);
       // Labels: the output canvas; PAD cells are ignored (−100 after the official collate).
       labels.set(
-        encodeArcGrid(output, r0, c0).map((t) => (t === 0 ? -100 : t)),
+        encodeArcGrid(output, r0, c0, canvas).map((t) => (t === 0 ? -100 : t)),
         e * S,
       );
       e++;

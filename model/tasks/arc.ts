@@ -2,7 +2,8 @@
  * ARC codec (official dataset/build_arc_dataset.py and evaluators/arc.py, spec §6.4 and §7).
  * A grid of colours 0-9 (1×1 to 30×30) sits at (r0, c0) of a 30×30 canvas: PAD 0, EOS 1,
  * colour c → c + 2; V = 12, S = 900. EOS marks the row below and the column right of the grid
- * (the corner stays PAD). Predictions decode by the official crop rule.
+ * (the corner stays PAD). Predictions decode by the official crop rule. A smaller canvas N (our
+ * addition, for models a CPU can train) applies the same rules to grids up to N×N: S = N².
  * Augmentation: colour permutation with black fixed, then a dihedral transform; name suffix
  * `|||t<k>|||<map>`; translation (train split only).
  */
@@ -11,6 +12,7 @@ import type { Rng } from '../rng.js';
 import type { TaskCodec } from './codec.js';
 import { createGrid, dihedral, DIHEDRAL_INVERSE, gridEquals, isDihedralId, toRows, type DihedralId, type Grid } from './grid.js';
 
+/** The official canvas side; the default of every `size` below. */
 export const ARC_SIZE = 30;
 export const PAD = 0,
   EOS = 1;
@@ -24,13 +26,21 @@ export interface ArcPuzzle {
   output?: ArcGrid;
 }
 
-/** Parses a JSON grid: a non-empty rectangular array of rows of integers 0-9, at most 30×30. */
-export function parseArcGrid(input: unknown, path: (string | number)[] = []): ArcGrid {
+/** The canvas side of `size`² tokens; anything else is a RangeError. */
+export function canvasSide(tokens: number): number {
+  const side = Math.round(Math.sqrt(tokens));
+  if (side * side !== tokens || side < 1 || side > ARC_SIZE) throw new RangeError(`${tokens} tokens are not an ARC canvas (N×N, N ≤ ${ARC_SIZE})`);
+  return side;
+}
+
+/** Parses a JSON grid: a non-empty rectangular array of rows of integers 0-9, at most size×size (the canvas). */
+export function parseArcGrid(input: unknown, path: (string | number)[] = [], size = ARC_SIZE): ArcGrid {
   const name = path.length ? path.join('.') : 'grid';
+  const canvas = size === ARC_SIZE ? '' : ` (the model's ${size}×${size} canvas)`;
   if (!Array.isArray(input) || input.length === 0) throw new InvalidPuzzleError(`arc: ${name} must be a non-empty array of rows`, path);
-  if (input.length > ARC_SIZE) throw new InvalidPuzzleError(`arc: ${name} has ${input.length} rows, at most ${ARC_SIZE}`, path);
+  if (input.length > size) throw new InvalidPuzzleError(`arc: ${name} has ${input.length} rows, at most ${size}${canvas}`, path);
   const cols = Array.isArray(input[0]) ? input[0].length : 0;
-  if (cols === 0 || cols > ARC_SIZE) throw new InvalidPuzzleError(`arc: ${name} row 0 must have 1-${ARC_SIZE} cells`, [...path, 0]);
+  if (cols === 0 || cols > size) throw new InvalidPuzzleError(`arc: ${name} row 0 must have 1-${size} cells${cols > size ? `, has ${cols}${canvas}` : ''}`, [...path, 0]);
   const cells = new Uint8Array(input.length * cols);
   input.forEach((row: unknown, r) => {
     if (!Array.isArray(row) || row.length !== cols)
@@ -45,16 +55,16 @@ export function parseArcGrid(input: unknown, path: (string | number)[] = []): Ar
   return createGrid(input.length, cols, cells);
 }
 
-/** The official `np_grid_to_seq_translational_augment` for one grid placed at (r0, c0). */
-export function encodeArcGrid(g: ArcGrid, r0 = 0, c0 = 0): Int32Array {
-  if (r0 < 0 || c0 < 0 || r0 + g.rows > ARC_SIZE || c0 + g.cols > ARC_SIZE) {
-    throw new InvalidPuzzleError(`arc: a ${g.rows}×${g.cols} grid does not fit the 30×30 canvas at (${r0}, ${c0})`, []);
+/** The official `np_grid_to_seq_translational_augment` for one grid placed at (r0, c0) of a size×size canvas. */
+export function encodeArcGrid(g: ArcGrid, r0 = 0, c0 = 0, size = ARC_SIZE): Int32Array {
+  if (r0 < 0 || c0 < 0 || r0 + g.rows > size || c0 + g.cols > size) {
+    throw new InvalidPuzzleError(`arc: a ${g.rows}×${g.cols} grid does not fit the ${size}×${size} canvas at (${r0}, ${c0})`, []);
   }
-  const out = new Int32Array(ARC_SIZE * ARC_SIZE);
-  for (let r = 0; r < g.rows; r++) for (let c = 0; c < g.cols; c++) out[(r0 + r) * ARC_SIZE + c0 + c] = g.cells[r * g.cols + c]! + 2;
+  const out = new Int32Array(size * size);
+  for (let r = 0; r < g.rows; r++) for (let c = 0; c < g.cols; c++) out[(r0 + r) * size + c0 + c] = g.cells[r * g.cols + c]! + 2;
   const [eosRow, eosCol] = [r0 + g.rows, c0 + g.cols];
-  if (eosRow < ARC_SIZE) for (let c = c0; c < eosCol; c++) out[eosRow * ARC_SIZE + c] = EOS;
-  if (eosCol < ARC_SIZE) for (let r = r0; r < eosRow; r++) out[r * ARC_SIZE + eosCol] = EOS;
+  if (eosRow < size) for (let c = c0; c < eosCol; c++) out[eosRow * size + c] = EOS;
+  if (eosCol < size) for (let r = r0; r < eosRow; r++) out[r * size + eosCol] = EOS;
   return out;
 }
 
@@ -63,12 +73,13 @@ export function encodeArcGrid(g: ArcGrid, r0 = 0, c0 = 0): Int32Array {
  * scanning rows while the run of colours from column 0 only shrinks. Empty when (0,0) is not a colour.
  */
 export function cropArcCanvas(tokens: Int32Array): ArcGrid {
+  const side = canvasSide(tokens.length);
   let best = 0;
   let size: [number, number] = [0, 0];
-  let width = ARC_SIZE;
-  for (let r = 1; r <= ARC_SIZE; r++) {
+  let width = side;
+  for (let r = 1; r <= side; r++) {
     for (let c = 1; c <= width; c++) {
-      const t = tokens[(r - 1) * ARC_SIZE + c - 1]!;
+      const t = tokens[(r - 1) * side + c - 1]!;
       if (t < 2 || t > 11) {
         width = c - 1;
         break;
@@ -78,7 +89,7 @@ export function cropArcCanvas(tokens: Int32Array): ArcGrid {
   }
   const [rows, cols] = size;
   const cells = new Uint8Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) cells[r * cols + c] = tokens[r * ARC_SIZE + c]! - 2;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) cells[r * cols + c] = tokens[r * side + c]! - 2;
   return createGrid(rows, cols, cells);
 }
 
@@ -86,25 +97,30 @@ export function cropArcCanvas(tokens: Int32Array): ArcGrid {
 export function isWellFormedCanvas(tokens: Int32Array): boolean {
   const grid = cropArcCanvas(tokens);
   if (grid.rows === 0) return false;
-  const clean = encodeArcGrid(grid);
+  const clean = encodeArcGrid(grid, 0, 0, canvasSide(tokens.length));
   return tokens.length === clean.length && tokens.every((t, i) => t === clean[i]);
 }
 
-export const arcCodec: TaskCodec<ArcPuzzle, ArcGrid> = {
-  name: 'arc',
-  vocabSize: 12,
-  seqLen: ARC_SIZE * ARC_SIZE,
-  parse(input) {
-    const o = input as { input?: unknown; output?: unknown } | null;
-    if (!o || typeof o !== 'object' || !('input' in o)) throw new InvalidPuzzleError('arc: a test pair must be {input, output?}', []);
-    return { input: parseArcGrid(o.input, ['input']), ...(o.output !== undefined ? { output: parseArcGrid(o.output, ['output']) } : {}) };
-  },
-  encode: (p) => encodeArcGrid(p.input),
-  decode: (tokens) => cropArcCanvas(tokens),
-  // With a known answer: exact match (the official metric). Without: only the crop rule can be checked.
-  verify: (p, solution) => (p.output ? gridEquals(p.output, solution) : solution.rows > 0),
-  format: toRows,
-};
+/** The codec for a size×size canvas (`getTask('arc', seqLen)` picks it by the model's seq_len). */
+export function createArcCodec(size = ARC_SIZE): TaskCodec<ArcPuzzle, ArcGrid> {
+  return {
+    name: 'arc',
+    vocabSize: 12,
+    seqLen: size * size,
+    parse(input) {
+      const o = input as { input?: unknown; output?: unknown } | null;
+      if (!o || typeof o !== 'object' || !('input' in o)) throw new InvalidPuzzleError('arc: a test pair must be {input, output?}', []);
+      return { input: parseArcGrid(o.input, ['input'], size), ...(o.output !== undefined ? { output: parseArcGrid(o.output, ['output'], size) } : {}) };
+    },
+    encode: (p) => encodeArcGrid(p.input, 0, 0, size),
+    decode: (tokens) => cropArcCanvas(tokens),
+    // With a known answer: exact match (the official metric). Without: only the crop rule can be checked.
+    verify: (p, solution) => (p.output ? gridEquals(p.output, solution) : solution.rows > 0),
+    format: toRows,
+  };
+}
+
+export const arcCodec = createArcCodec();
 
 /** One ARC augmentation: a colour map with black fixed, then dihedral transform k (spec §6.4). */
 export interface ArcAugmentation {
@@ -166,6 +182,6 @@ export function parseArcName(name: string): { task: string; augmentation: ArcAug
  * Translation (train split only, official build): each example of a puzzle is placed at a random
  * (r0, c0) where both its input and output fit; one example per puzzle stays at (0, 0).
  */
-export function randomArcOffset(rng: Rng, input: ArcGrid, output: ArcGrid): [number, number] {
-  return [rng.int(0, ARC_SIZE - Math.max(input.rows, output.rows) + 1), rng.int(0, ARC_SIZE - Math.max(input.cols, output.cols) + 1)];
+export function randomArcOffset(rng: Rng, input: ArcGrid, output: ArcGrid, size = ARC_SIZE): [number, number] {
+  return [rng.int(0, size - Math.max(input.rows, output.rows) + 1), rng.int(0, size - Math.max(input.cols, output.cols) + 1)];
 }

@@ -1,6 +1,6 @@
 /** The task registry: name → codec (transformers.js-style SUPPORTED_TASKS). */
 import { InvalidPuzzleError } from '../errors.js';
-import { arcCodec } from './arc.js';
+import { arcCodec, createArcCodec } from './arc.js';
 import type { SymmetryGroup, TaskCodec, TaskName } from './codec.js';
 import { createMazeCodec, mazeCodec } from './maze.js';
 import { sudokuCodec } from './sudoku.js';
@@ -9,14 +9,14 @@ export const TASKS = Object.freeze({ sudoku: sudokuCodec, maze: mazeCodec, arc: 
 
 /**
  * The codec of a task; with `seqLen`, sized for that model (mazes are square grids of any size
- * up to 30×30; Sudoku and ARC have fixed sizes).
+ * up to 30×30, ARC canvases N×N up to the official 30×30; Sudoku has one size).
  */
 export function getTask(name: string, seqLen?: number): TaskCodec<unknown, unknown> {
   const codec = (TASKS as Record<string, TaskCodec<unknown, unknown>>)[name];
   if (!codec) throw new InvalidPuzzleError(`unknown task ${JSON.stringify(name)}: must be one of ${Object.keys(TASKS).join(', ')}`, ['task']);
-  if (name === 'maze' && seqLen !== undefined && seqLen !== codec.seqLen) {
+  if ((name === 'maze' || name === 'arc') && seqLen !== undefined && seqLen !== codec.seqLen) {
     const side = Math.round(Math.sqrt(seqLen));
-    if (side * side === seqLen && side <= 30) return createMazeCodec(side, side) as TaskCodec<unknown, unknown>;
+    if (side * side === seqLen && side <= 30) return (name === 'maze' ? createMazeCodec(side, side) : createArcCodec(side)) as TaskCodec<unknown, unknown>;
   }
   return codec;
 }

@@ -20,6 +20,9 @@ const schema = z
     puzzle_emb_weight_decay: z.number().min(0).default(0.1),
     ema: z.boolean().default(true), // every official README command sets ema=True
     ema_rate: z.number().min(0).lt(1).default(0.999),
+    /** Not an official option (its trainer always halts a row on q_halt > 0): false runs every row for all
+     * halt_max_steps steps, q_halt still learned, the ablation of notebooks/05-recursion-lab. */
+    halting: z.boolean().default(true),
     /** Seeds initialisation, data order and exploration. Non-zero: TF.js treats seed 0 as unseeded. */
     seed: z.number().int().min(1).default(1),
   })

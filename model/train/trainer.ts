@@ -3,7 +3,7 @@
  * steps. Each step draws a fresh batch; slots that halted last step take its examples and restart
  * from (H_init, L_init), the others keep their example and carry (their share of the batch is
  * discarded unseen); the batch is drawn one step ahead, while the replicas compute. Halting: q_halt > 0
- * or halt_max_steps, vetoed with the exploration rule. Then SignSGD on the batch's puzzle rows,
+ * or halt_max_steps, vetoed with the exploration rule (or halt_max_steps only, with `halting: false`). Then SignSGD on the batch's puzzle rows,
  * AdamATan2 on every parameter, and the EMA.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -198,7 +198,7 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
     for (let b = 0; b < B; b++) {
       slots.steps[b]! += 1;
       let halted = slots.steps[b]! >= N;
-      if (N > 1) {
+      if (N > 1 && hyper.halting) {
         halted ||= qHalt[b]! > 0;
         const minSteps = rng.next() < config.halt_exploration_prob ? rng.int(2, N + 1) : 0;
         halted &&= slots.steps[b]! >= minSteps;

@@ -5,7 +5,7 @@
  *   sudoku:<dir>                              puzzles.txt[.gz] + solutions.txt[.gz] (uniform form, ../shared/data/sudoku/*)
  *   maze-gen:<size>[:min=<cells>]             generated size×size mazes (shortest path ≥ cells)
  *   official:<dir>                            a dataset written by the official builders (a split folder, or a root with train/ and test/)
- *   arc:<prefix>:subsets=a,b:test=<subset>[:aug=<n>]
+ *   arc:<prefix>:subsets=a,b:test=<subset>[:aug=<n>][:canvas=<N>]
  *                                             ARC built in memory by the official rule from Kaggle-format files
  *                                             <prefix>_<subset>_{challenges,solutions}.json[.gz] (e.g. ../shared/data/trm-arc-combined/arc-agi)
  *   <w>*<spec> + <w>*<spec>                   a weighted mixture (training only)
@@ -23,7 +23,7 @@ import { mazeGeneratorSource, type MazeGeneratorOptions } from '../../model/data
 import type { SudokuGeneratorOptions } from '../../model/data/sudoku-generator.js';
 import { mixSources } from '../../model/data/mixture.js';
 import { officialSource, parseOfficialSplit, splitExamples, SPLIT_FILES, type OfficialSplit } from '../../model/data/official-dataset.js';
-import { buildArcDataset, type ArcDataset, type ArcSubset, type ArcTask } from '../../model/data/arc-dataset.js';
+import { arcTaskFits, buildArcDataset, type ArcDataset, type ArcSubset, type ArcTask } from '../../model/data/arc-dataset.js';
 import { parseSudoku, sudokuCodec } from '../../model/tasks/sudoku.js';
 import { taskSymmetries, tokenChecker } from '../../model/tasks/index.js';
 import { TrmError, type TaskName } from '../../model/index.js';
@@ -157,8 +157,13 @@ const arcTasks = z.record(
 );
 const arcSolutions = z.record(z.string(), z.array(arcGrid));
 
-/** Builds ARC from Kaggle-format challenge/solution files (spec §6.4); test outputs missing → [[0]] as the official builder. */
+/**
+ * Builds ARC from Kaggle-format challenge/solution files (spec §6.4); test outputs missing → [[0]] as the official builder.
+ * `canvas=N` (below the official 30) keeps the tasks whose every grid fits N×N.
+ */
 async function buildArcFromSpec(spec: string, prefix: string, opts: Record<string, string>): Promise<ArcDataset> {
+  const canvas = Number(opts.canvas ?? 30);
+  if (canvas < 1 || canvas > 30) throw specError(spec, `canvas=${canvas}: the canvas side must be from 1 to 30 (the official)`);
   const subsets = (opts.subsets ?? '').split(',').filter(Boolean);
   if (!subsets.length || !opts.test) throw specError(spec, 'arc needs subsets=<a,b,...> and test=<subset>');
   const loaded: ArcSubset[] = [];
@@ -168,11 +173,13 @@ async function buildArcFromSpec(spec: string, prefix: string, opts: Record<strin
     const solutions = (await existsText(solutionsFile)) ? await readJson(solutionsFile, 'ARC solutions', arcSolutions) : null;
     const tasks: Record<string, ArcTask> = {};
     for (const [id, t] of Object.entries(challenges)) {
-      tasks[id] = { train: t.train, test: t.test.map((p, i) => ({ input: p.input, output: p.output ?? solutions?.[id]?.[i] ?? [[0]] })) };
+      const task = { train: t.train, test: t.test.map((p, i) => ({ input: p.input, output: p.output ?? solutions?.[id]?.[i] ?? [[0]] })) };
+      if (canvas === 30 || arcTaskFits(task, canvas)) tasks[id] = task;
     }
+    if (!Object.keys(tasks).length) throw specError(spec, `no task of ${name} fits the ${canvas}×${canvas} canvas`);
     loaded.push({ name, tasks });
   }
-  return withSpec(spec, () => buildArcDataset(loaded, { testSet: opts.test!, numAug: Number(opts.aug ?? 8), seed: Number(opts.seed ?? 42) }));
+  return withSpec(spec, () => buildArcDataset(loaded, { testSet: opts.test!, numAug: Number(opts.aug ?? 8), seed: Number(opts.seed ?? 42), canvas }));
 }
 
 const range = (text: string | undefined, spec: string, what: string): [number, number] => {
@@ -195,7 +202,7 @@ const sudokuGenOptions = (arg: string | undefined, spec: string, opts: Record<st
 /** `maze-gen:<size>[:min=<cells>]` as generator options. */
 const mazeGenOptions = (size: number, opts: Record<string, string>): MazeGeneratorOptions => ({ size, ...(opts.min ? { minPathCells: Number(opts.min) } : {}) });
 
-const WHOLE_NUMBERS = ['from', 'count', 'seed', 'min', 'aug'];
+const WHOLE_NUMBERS = ['from', 'count', 'seed', 'min', 'aug', 'canvas'];
 
 /**
  * The `name=value` parts after a spec's kind and argument; a name the kind does not take is an error, not ignored
@@ -219,13 +226,19 @@ function options(spec: string, parts: string[], allowed: readonly string[] | und
 }
 
 /** Options each kind takes, for training and for evaluation sets. */
-const TRAIN_OPTIONS: Record<string, readonly string[]> = { 'sudoku-gen': ['rating'], sudoku: [], 'maze-gen': ['min'], official: [], arc: ['subsets', 'test', 'aug', 'seed'] };
+const TRAIN_OPTIONS: Record<string, readonly string[]> = {
+  'sudoku-gen': ['rating'],
+  sudoku: [],
+  'maze-gen': ['min'],
+  official: [],
+  arc: ['subsets', 'test', 'aug', 'seed', 'canvas'],
+};
 const EVAL_OPTIONS: Record<string, readonly string[]> = {
   'sudoku-gen': ['seed', 'count', 'rating'],
   sudoku: ['from', 'count'],
   'maze-gen': ['seed', 'count', 'min'],
   official: [],
-  arc: ['subsets', 'test', 'aug', 'seed'],
+  arc: ['subsets', 'test', 'aug', 'seed', 'canvas'],
 };
 
 /** Puzzle and solution grids as un-augmented examples. */
@@ -277,7 +290,7 @@ async function openOne(spec: string, seed: number): Promise<TrainingPart> {
       const ds = await buildArcFromSpec(spec, arg ?? '', opts);
       return {
         source: officialSource(ds.train, seed),
-        shape: { task: 'arc', seqLen: 900, vocabSize: 12, identifiers: ds.identifiers.length },
+        shape: { task: 'arc', seqLen: ds.train.metadata.seq_len, vocabSize: 12, identifiers: ds.identifiers.length },
         stored: () => splitExamples(ds.train),
       };
     }
@@ -403,8 +416,8 @@ export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalS
       const n = Math.min(limit, all.length);
       return {
         examples: all.slice(0, n),
-        shape: { task: 'arc', seqLen: 900, vocabSize: 12, identifiers: ds.identifiers.length },
-        description: `ARC ${opts.test} test split (${n} of ${all.length} rows, ${opts.aug ?? 8} augmentations)`,
+        shape: { task: 'arc', seqLen: ds.test.metadata.seq_len, vocabSize: 12, identifiers: ds.identifiers.length },
+        description: `ARC ${opts.test} test split (${n} of ${all.length} rows, ${opts.aug ?? 8} augmentations${opts.canvas ? `, ${Object.keys(ds.testPuzzles).length} tasks that fit ${opts.canvas}×${opts.canvas}` : ''})`,
         arc: { identifiers: ds.identifiers, testPuzzles: ds.testPuzzles },
       };
     }

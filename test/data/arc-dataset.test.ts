@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildArcDataset, type ArcSubset, type ArcTask } from '../../model/data/arc-dataset.js';
+import { arcTaskFits, buildArcDataset, type ArcSubset, type ArcTask } from '../../model/data/arc-dataset.js';
 import { createArcVoter } from '../../model/arc-voting.js';
 import { cropArcCanvas, parseArcName, toRows } from '../../model/tasks/index.js';
 import { DATA } from '../helpers/paths.js';
@@ -74,6 +74,43 @@ describe('the official ARC builder (ARC-1 preset: training + evaluation + concep
     expect(r.missing).toBe(0);
     expect(Object.keys(r.submission)).toHaveLength(400);
     expect(copy.result([1]).passAt[1]).toBeLessThan(0.02);
+  });
+});
+
+describe('the ARC builder on a 10×10 canvas (the ARC-1 tasks whose every grid fits)', () => {
+  const N = 10;
+  const fitting = (s: ArcSubset): ArcSubset => ({ name: s.name, tasks: Object.fromEntries(Object.entries(s.tasks).filter(([, t]) => arcTaskFits(t, N))) });
+  const subsets = ['training', 'evaluation'].map(subset);
+  const small = subsets.map(fitting);
+  const ds = buildArcDataset(small, { testSet: 'evaluation', numAug: 2, seed: 42, canvas: N });
+
+  it('builds N² canvases for the tasks that fit, translation inside the canvas, and votes them back', () => {
+    const S = N * N;
+    expect(Object.keys(small[1]!.tasks).length).toBeGreaterThan(20);
+    expect([ds.train.metadata.seq_len, ds.test.metadata.seq_len]).toEqual([S, S]);
+    expect(ds.train.inputs.length).toBe((ds.train.puzzleIndices.at(-1) ?? 0) * S);
+    const perfect = createArcVoter(ds.identifiers, ds.testPuzzles);
+    for (let p = 0; p < ds.test.puzzleIdentifiers.length; p++) {
+      for (let e = ds.test.puzzleIndices[p]!; e < ds.test.puzzleIndices[p + 1]!; e++) {
+        const label = Int32Array.from(ds.test.labels.subarray(e * S, (e + 1) * S), (t) => (t === -100 ? 0 : t));
+        perfect.record(ds.test.puzzleIdentifiers[p]!, ds.test.inputs.subarray(e * S, (e + 1) * S), label, 1);
+      }
+    }
+    const r = perfect.result([1]);
+    expect(r.passAt[1]).toBe(1);
+    expect(r.missing).toBe(0);
+  });
+
+  it('refuses a task that does not fit, naming the grid and its size; the official canvas stays the default', () => {
+    const big = Object.entries(subsets[0]!.tasks).find(([, t]) => !arcTaskFits(t, N))!;
+    expect(() => buildArcDataset([{ name: 'training', tasks: Object.fromEntries([big]) }], { testSet: 'training', numAug: 0, canvas: N })).toThrow(
+      new RegExp(`arc: ${big[0]}\\.(train|test)\\.\\d+\\.(input|output) .*(at most |must have 1-)${N}.*10×10 canvas`),
+    );
+    expect(() => buildArcDataset(small, { testSet: 'evaluation', numAug: 0, canvas: 31 })).toThrow(/canvas must be a whole number of cells from 1 to 30, got 31/);
+    const explicit = buildArcDataset(small, { testSet: 'evaluation', numAug: 0, seed: 7, canvas: 30 });
+    const implicit = buildArcDataset(small, { testSet: 'evaluation', numAug: 0, seed: 7 });
+    expect(explicit.train.inputs).toEqual(implicit.train.inputs);
+    expect(explicit.train.metadata.seq_len).toBe(900);
   });
 });
 

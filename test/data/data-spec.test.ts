@@ -138,4 +138,17 @@ describe('broken official and ARC files', () => {
     expect((await arc('arc-ok', task)).examples).toHaveLength(1);
     await expect(arc('arc-bad-solutions', task, '{"t1": [[[2]]')).rejects.toEqual(invalid(/arc-bad-solutions\/x_a_solutions\.json: not valid JSON/));
   });
+
+  it('canvas=N keeps the tasks whose every grid fits N×N, on N² tokens, and says when none does', async () => {
+    const wide = JSON.stringify([Array(5).fill(1)]);
+    const tasks = `{"small":{"train":[{"input":[[1]],"output":[[2,3]]}],"test":[{"input":[[1]],"output":[[2]]}]},"wide":{"train":[{"input":${wide},"output":[[1]]}],"test":[{"input":[[1]]}]}}`;
+    const dir = folder('arc-canvas', { 'x_a_challenges.json': tasks });
+    const set = await openEvalSet(`arc:${join(dir, 'x')}:subsets=a:test=a:aug=0:canvas=4`);
+    expect(set.shape.seqLen).toBe(16);
+    expect(Object.keys(set.arc!.testPuzzles)).toEqual(['small']);
+    expect(set.description).toMatch(/1 tasks that fit 4×4/);
+    expect((await openTrainingData(`arc:${join(dir, 'x')}:subsets=a:test=a:canvas=5`, 1)).shape.seqLen).toBe(25);
+    await expect(openEvalSet(`arc:${join(dir, 'x')}:subsets=a:test=a:canvas=1`)).rejects.toEqual(invalid(/no task of a fits the 1×1 canvas/));
+    await expect(openEvalSet(`arc:${join(dir, 'x')}:subsets=a:test=a:canvas=31`)).rejects.toEqual(invalid(/canvas=31: the canvas side must be from 1 to 30/));
+  });
 });

@@ -15,8 +15,17 @@ useWasmBackend();
 const IDENTIFIERS = ['<blank>', 'aaa', 'aaa|||t1|||0213456789', 'bbb'];
 
 /** A small random ARC-shaped model whose puzzle rows name two tasks, one with an augmented version. */
-async function arcPackage() {
-  const config = validateConfig({ vocab_size: 12, seq_len: 900, hidden_size: 32, num_heads: 2, H_cycles: 1, L_cycles: 1, halt_max_steps: 2, num_puzzle_identifiers: 4 });
+async function arcPackage(canvas = 30) {
+  const config = validateConfig({
+    vocab_size: 12,
+    seq_len: canvas * canvas,
+    hidden_size: 32,
+    num_heads: 2,
+    H_cycles: 1,
+    L_cycles: 1,
+    halt_max_steps: 2,
+    num_puzzle_identifiers: 4,
+  });
   const weights = initWeights(config, 5);
   const arrays = new Map([...namedWeights(weights)].map(([n, t]) => [n, t.dataSync() as Float32Array]));
   tf.dispose(weightTensors(weights));
@@ -25,14 +34,15 @@ async function arcPackage() {
 }
 
 /** The official evaluation by hand: every input under each of the task's rows, then the un-augmented votes. */
-async function votedByHand(pkg: LoadedPackage, id: string, test: { input: number[][]; output?: number[][] }[]) {
+async function votedByHand(pkg: LoadedPackage, id: string, test: { input: number[][]; output?: number[][] }[], canvas = 30) {
+  const S = canvas * canvas;
   const rows = IDENTIFIERS.flatMap((n, i) => (i > 0 && parseArcName(n).task === id ? [i] : []));
-  const tokens = new Int32Array(test.length * rows.length * 900);
+  const tokens = new Int32Array(test.length * rows.length * S);
   const identifiers = new Int32Array(test.length * rows.length);
   let at = 0;
   for (const pair of test) {
     for (const row of rows) {
-      tokens.set(encodeArcGrid(applyArcAugmentation(parseArcGrid(pair.input), parseArcName(IDENTIFIERS[row]!).augmentation)), at * 900);
+      tokens.set(encodeArcGrid(applyArcAugmentation(parseArcGrid(pair.input), parseArcName(IDENTIFIERS[row]!).augmentation), 0, 0, canvas), at * S);
       identifiers[at++] = row;
     }
   }
@@ -40,7 +50,7 @@ async function votedByHand(pkg: LoadedPackage, id: string, test: { input: number
   const results = await runSteps(trm, { tokens, identifiers });
   trm.dispose();
   const voter = createArcVoter(IDENTIFIERS, { [id]: { train: [], test } });
-  results.forEach((r, i) => voter.record(identifiers[i]!, tokens.subarray(i * 900, (i + 1) * 900), r.predictions, r.qHalt));
+  results.forEach((r, i) => voter.record(identifiers[i]!, tokens.subarray(i * S, (i + 1) * S), r.predictions, r.qHalt));
   return voter.result([1]).submission[id]!;
 }
 
@@ -69,6 +79,17 @@ describe('ARC through createSolver (augmentation voting)', () => {
     expect(answer.verified).toBe(false); // a random model; and the first input has no output to check
     const again = await solver.solve({ id: 'aaa', test });
     expect(again.attempts).toEqual(expected);
+    solver.dispose();
+  });
+
+  it('answers on a small canvas the same as voting by hand there, and refuses a grid larger than the canvas', async () => {
+    const pkg = await arcPackage(6);
+    const solver = await createSolver({ model: pkg, task: 'arc' });
+    const answer = await solver.solve({ id: 'aaa', test });
+    expect(answer.versions).toBe(2);
+    expect(answer.attempts).toEqual(await votedByHand(pkg, 'aaa', test, 6));
+    const seven = Array.from({ length: 7 }, () => [1, 2]);
+    await expect(solver.solve({ id: 'aaa', test: [{ input: seven }] })).rejects.toThrow(/puzzle\.test\.0\.input has 7 rows, at most 6 \(the model's 6×6 canvas\)/);
     solver.dispose();
   });
 

@@ -18,7 +18,9 @@ import {
   randomArcOffset,
   toRows,
   EOS,
+  getTask,
 } from '../../model/tasks/index.js';
+import { arcTaskFits } from '../../model/data/arc-dataset.js';
 import { createRng } from '../../model/core.js';
 import { InvalidPuzzleError } from '../../model/index.js';
 import { DATA } from '../helpers/paths.js';
@@ -71,6 +73,42 @@ describe.each(COLLECTIONS)('ARC codec on %s', (dir, count) => {
   });
 });
 
+describe.each(COLLECTIONS)('ARC codec on a 12×12 canvas, %s', (dir) => {
+  const N = 12;
+  const codec = getTask('arc', N * N);
+  const all = tasks(dir);
+  const fit = all.filter(([, t]) => arcTaskFits(t, N));
+  const tooBig = all.filter(([, t]) => !arcTaskFits(t, N));
+
+  it('round-trips every grid of every task that fits, augmented and back, through the canvas and the crop rule', () => {
+    expect(codec.seqLen).toBe(N * N);
+    expect(fit.length).toBeGreaterThan(0);
+    const rng = createRng(12);
+    for (const [, t] of fit) {
+      for (const rows of [...t.train, ...t.test].flatMap((p) => [p.input, p.output])) {
+        const g = parseArcGrid(rows, [], N);
+        const a = randomArcAugmentation(rng);
+        const canvas = codec.encode({ input: applyArcAugmentation(g, a) });
+        expect(canvas.length).toBe(N * N);
+        expect(isWellFormedCanvas(canvas)).toBe(true);
+        expect(toRows(invertArcAugmentation(cropArcCanvas(canvas), a))).toEqual(rows);
+      }
+    }
+  });
+
+  it('refuses every task that does not fit, naming the grid and its size', () => {
+    for (const [name, t] of tooBig) {
+      const pairs = [...t.train, ...t.test];
+      const i = pairs.findIndex((p) => [p.input, p.output].some((g) => g.length > N || g[0]!.length > N));
+      const grid = [pairs[i]!.input, pairs[i]!.output].find((g) => g.length > N || g[0]!.length > N)!;
+      expect(() => parseArcGrid(grid, [name, i, 'grid'], N), name).toThrow(InvalidPuzzleError);
+      expect(() => parseArcGrid(grid, [name, i, 'grid'], N)).toThrow(
+        new RegExp(`${name.replace('.', '\\.')}\\.${i}\\.grid .*(${grid.length} rows|has ${grid[0]!.length}).*12×12 canvas`),
+      );
+    }
+  });
+});
+
 describe('ARC canvas encoding (official np_grid_to_seq_translational_augment)', () => {
   it('places colour+2, EOS below and right of the grid, and leaves the corner PAD', () => {
     const canvas = encodeArcGrid(
@@ -104,6 +142,18 @@ describe('ARC canvas encoding (official np_grid_to_seq_translational_augment)', 
       encodeArcGrid(inp, r0, c0);
       encodeArcGrid(out, r0, c0);
     }
+  });
+
+  it('translation on a small canvas keeps the pair inside it', () => {
+    const rng = createRng(6);
+    const [inp, out] = [parseArcGrid([[1, 2, 3]]), parseArcGrid([[4], [5], [6], [7]])];
+    for (let i = 0; i < 200; i++) {
+      const [r0, c0] = randomArcOffset(rng, inp, out, 5);
+      expect(r0).toBeLessThanOrEqual(1);
+      expect(c0).toBeLessThanOrEqual(2);
+      expect(encodeArcGrid(out, r0, c0, 5)).toHaveLength(25);
+    }
+    expect(() => encodeArcGrid(out, 2, 0, 5)).toThrow(/4×1 grid does not fit the 5×5 canvas at \(2, 0\)/);
   });
 
   it('crops like the official evaluator: stops at the first non-colour cell, keeps the largest area', () => {
