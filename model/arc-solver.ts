@@ -2,8 +2,8 @@
  * Solving an ARC task the way the official evaluation does (spec §7): the model only knows the
  * tasks it has puzzle rows for (original + augmented versions, by name); each test input is run
  * once per row, under that row's augmentation (colours, then geometry), and the un-augmented
- * predictions vote. Unknown tasks are refused: an unseen identifier scores 0 %. The Solver calls
- * this for task 'arc'.
+ * predictions vote. Unknown tasks are refused (an unseen identifier scores 0 %) with how to fit them
+ * (model/arc-fit.ts). The Solver calls this for task 'arc'.
  */
 import { createArcVoter } from './arc-voting.js';
 import type { ArcTask } from './data/arc-dataset.js';
@@ -50,7 +50,8 @@ export function arcRows(model: LoadedModel, task: string): number[] {
   if (!rows.length)
     throw new TrmError(
       'unknown_task',
-      `the model has no puzzle rows for ARC task ${JSON.stringify(task)} (it was trained on ${new Set(names.slice(1).map((n) => parseArcName(n).task)).size} tasks; an unseen task id scores 0 %)`,
+      `the model has no puzzle rows for ARC task ${JSON.stringify(task)} (it was trained on ${new Set(names.slice(1).map((n) => parseArcName(n).task)).size} tasks; an unseen task id scores 0 %). ` +
+        'Fit the task first from its demonstration pairs: solver.fit(task) in Node or a page, or npm run solve -- --fit <steps>; the edge API does not fit (it would exceed the Workers CPU budget)',
       ['puzzle', 'id'],
     );
   return rows;

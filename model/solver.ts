@@ -5,10 +5,12 @@
  * augmented versions of the task (model/arc-solver.ts). Never touches the TF.js backend choice:
  * the runtime front doors (model/front-door.ts and model/runtime/) do that and call `solverFor`.
  */
+import type { FitOptions, FitProgress, FittedRows } from './arc-fit.js';
 import { parseArcTaskInput, solveArc, type ArcAttempt, type ArcTaskInput } from './arc-solver.js';
-import { ConfigError, DisposedError } from './errors.js';
+import { ConfigError, DisposedError, TrmError } from './errors.js';
 import { sigmoid } from './inference.js';
 import type { LoadedModel } from './load.js';
+import type { LoadedPackage } from './pack/read.js';
 import { getTask, tokenChecker } from './tasks/index.js';
 import { maxTries, recurseTries, type SearchHalt, type TrySample } from './tries.js';
 import type { TaskName } from './tasks/codec.js';
@@ -88,15 +90,29 @@ export type Solution<T extends TaskName = TaskName> = T extends 'arc'
   ? SolutionBase & { solution: Answer<'arc'>; attempts: ArcAttempt[]; versions: number }
   : SolutionBase & { solution: Answer<T> };
 
+/** What `fit` did: the task's new rows (one per version), the updates run and their time. */
+export interface FitResult {
+  task: string;
+  versions: number;
+  steps: number;
+  last: FitProgress | null;
+  seconds: number;
+}
+
 export interface Solver<T extends TaskName = TaskName> {
   readonly task: T;
-  /** The loaded model (config, weights, and a package's metadata). */
+  /** The loaded model (config, weights, and a package's metadata; with the rows of the tasks `fit` added). */
   readonly model: LoadedModel;
   /** The most `tries` this task takes: the puzzle plus each of its symmetries (1 where it has none). */
   readonly maxTries: number;
   solve(puzzle: Puzzle<T>, options?: SolveOptions<T>): Promise<Solution<T>>;
   /** One batched forward for many puzzles (faster per puzzle than separate solves). */
   solveBatch(puzzles: readonly Puzzle<T>[], options?: SolveOptions<T>): Promise<Solution<T>[]>;
+  /**
+   * ARC: teaches the model a task it was never trained on, from the task's demonstration pairs
+   * (model/arc-fit.ts): afterwards `solve` answers that task id. Fitting the same id again replaces its rows.
+   */
+  fit(task: ArcTaskInput, options?: FitOptions): Promise<FitResult>;
   /** Frees the model's tensors; idempotent. Later calls throw DisposedError. */
   dispose(): void;
 }
@@ -124,6 +140,9 @@ export function solverFor<T extends TaskName>(model: LoadedModel, task: T): Solv
   // The task's answer checker, for halt 'verified' and tries: fixed per solver (the symmetries are the codec's).
   const check = tokenChecker(task, cfg.seq_len);
   let trm: Trm | null = createTrm(cfg, model.weights);
+  // ARC rows added by `fit`, by task id, and the model with them appended (`model` itself when none).
+  const fitted = new Map<string, FittedRows>();
+  let current: LoadedModel = model;
   const live = () =>
     trm ??
     (() => {
@@ -182,7 +201,7 @@ export function solverFor<T extends TaskName>(model: LoadedModel, task: T): Solv
     const tasks = puzzles.map(parseArcTaskInput);
     const out: Solution<'arc'>[] = [];
     for (const t of tasks) {
-      const a = await solveArc(live(), model, t, { maxSteps, halt, signal, yieldEachStep });
+      const a = await solveArc(live(), current, t, { maxSteps, halt, signal, yieldEachStep });
       const confidence = Math.min(...a.attempts.map((x) => x.confidence));
       const qHalt = Math.log(confidence / Math.max(1 - confidence, 1e-12));
       out.push({
@@ -201,16 +220,46 @@ export function solverFor<T extends TaskName>(model: LoadedModel, task: T): Solv
     return out;
   }
 
+  async function fit(input: ArcTaskInput, options?: FitOptions): Promise<FitResult> {
+    live();
+    if (task !== 'arc') throw new ConfigError(`fit: only ARC models learn new tasks at test time (this solver's task is ${task})`, ['task']);
+    const known = (model as Partial<LoadedPackage>).metadata?.arc?.identifiers;
+    if (!known) throw new TrmError('no_identifiers', 'fit: this model records no ARC identifiers (a package exported with its task names), so fitted rows could not be named');
+    const id = parseArcTaskInput(input).id;
+    const others = [...fitted.values()].filter((f) => f.task !== id);
+    // Loaded on the first fit (a page's solver stays small). On the trained rows only: the known names and the 'mean' start do not depend on earlier fits.
+    const { fitArcRows, withFittedRows } = await import('./arc-fit.js');
+    const frozen = createTrm(cfg, model.weights);
+    let rows: FittedRows;
+    try {
+      rows = await fitArcRows(frozen, known, input, options);
+    } finally {
+      frozen.dispose();
+    }
+    if (!trm) throw new DisposedError('solver');
+    fitted.set(id, rows);
+    const next = withFittedRows(model, [...others, rows]);
+    trm.dispose();
+    if (current !== model) current.dispose();
+    current = next;
+    trm = createTrm(current.config, current.weights);
+    return { task: id, versions: rows.names.length, steps: rows.steps, last: rows.last, seconds: rows.seconds };
+  }
+
   const solveBatch = (task === 'arc' ? solveArcTasks : solveGrids) as Solver<T>['solveBatch'];
   const solver: Solver<T> = {
     task,
-    model,
+    get model() {
+      return current;
+    },
     maxTries: maxTries(codec.symmetries),
     solveBatch,
     solve: async (puzzle, options) => (await solveBatch([puzzle], options))[0]!,
+    fit,
     dispose() {
       if (!trm) return;
       trm.dispose();
+      if (current !== model) current.dispose();
       model.dispose();
       trm = null;
     },

@@ -8,15 +8,16 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { createTrm } from '../model/core.js';
+import { createTrm, solverFor } from '../model/core.js';
+import type { LoadedModel } from '../model/load.js';
 import { TrmError, type TaskName } from '../model/index.js';
 import { defaultBatchSize, evaluate, type EvaluationResult } from '../model/evaluate.js';
 import { createArcVoter, type ArcVotingResult } from '../model/arc-voting.js';
-import { initBackend } from '../model/runtime/node-backend.js';
+import { initBackend, registerGradients } from '../model/runtime/node-backend.js';
 import { loadModelFromPath } from '../model/runtime/node-files.js';
 import { SEARCH_HALTS, type SearchHalt } from '../model/tries.js';
 import type { Example } from '../model/data/source.js';
-import { answerChecker, answerSymmetries, openEvalSet } from './lib/data-spec.js';
+import { answerChecker, answerSymmetries, openEvalSet, type EvalSet } from './lib/data-spec.js';
 import type { EvalReport } from './lib/eval-report.js';
 import { checkOutputFile, integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
@@ -38,7 +39,13 @@ const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <sp
   --max-steps <n>     supervision steps (default: the model's halt_max_steps)
   --batch <n>         puzzles per forward pass (default 32, or fewer so that batch × tokens × hidden size
                       stays ≤ 4·10⁶ for the 4 GB wasm heap: 8 for the official 30×30 attention models)
-  --json <file>       write the results as JSON, with which examples were solved (for npm run compare)`;
+  --fit <steps>       ARC: answer every task of the sets by test-time fitting (model/arc-fit.ts) instead of by
+                      the model's own rows: new puzzle rows trained for <steps> updates on the task's
+                      demonstrations, then voting; for tasks the model never saw (e.g. heldout=<n>)
+  --fit-init mean|blank
+                      the new rows' start: the mean trained row (default) or zeros (the official new id)
+  --json <file>       write the results as JSON, with which examples were solved (for npm run compare;
+                      with --fit, each task's pass@1, pass@2, fit time and last loss)`;
 
 async function main(): Promise<number> {
   const o = parseOptions({
@@ -53,6 +60,8 @@ async function main(): Promise<number> {
       'max-steps': { type: 'string' },
       batch: { type: 'string' },
       json: { type: 'string' },
+      fit: { type: 'string' },
+      'fit-init': { type: 'string', default: 'mean' },
       help: { type: 'boolean' },
     },
   }).values;
@@ -65,6 +74,8 @@ async function main(): Promise<number> {
   const batch = integer('batch', o.batch, 1);
   const tries = integer('tries', o.tries!, 1);
   const seed = integer('seed', o.seed!, 0);
+  const fitSteps = integer('fit', o.fit, 1);
+  if (o['fit-init'] !== 'mean' && o['fit-init'] !== 'blank') throw new UsageError(`--fit-init must be mean or blank, got ${JSON.stringify(o['fit-init'])}`);
   if (o.json) await checkOutputFile('json', o.json); // before the evaluation, not after it
 
   await initBackend('wasm');
@@ -72,7 +83,19 @@ async function main(): Promise<number> {
   const task = sets[0]!.shape.task;
   const model = await loadModelFromPath(o.model, { ...(task !== 'other' ? { task: task as TaskName } : {}), ...(o.config ? { configPath: o.config } : {}) });
   // Every set is checked before any is evaluated.
+  if (fitSteps !== undefined) {
+    if (sets.some((set) => !set.arc)) throw new UsageError('--fit is for ARC sets (arc:…): Sudoku and Maze models have no per-task rows to fit');
+    const report = await fitSets(model, sets, { steps: fitSteps, init: o['fit-init'] as 'mean' | 'blank', seed: Math.max(seed, 1) });
+    if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
+    return 0;
+  }
   for (const set of sets) {
+    const known = 'metadata' in model ? model.metadata.arc?.identifiers : undefined;
+    if (set.arc && known && JSON.stringify(known) !== JSON.stringify(set.arc.identifiers))
+      throw new TrmError(
+        'invalid_data',
+        `${set.description}: its puzzle identifiers are not the model's (${set.arc.identifiers.length} against ${known.length}): an ARC set is scored with the spec the model was trained on; for tasks it never saw, use --fit`,
+      );
     if (set.shape.seqLen !== model.config.seq_len || set.shape.vocabSize !== model.config.vocab_size) {
       throw new TrmError(
         'invalid_data',
@@ -129,6 +152,55 @@ async function main(): Promise<number> {
   const report = { model: model.source.name, quantization, config: model.config, halt, ...(tries > 1 ? { tries, seed } : {}), results };
   if (o.json) await writeFile(o.json, JSON.stringify(report satisfies EvalReport, null, 2));
   return 0;
+}
+
+interface FittedTask {
+  id: string;
+  /** Fraction of the task's test inputs whose output is attempt 1 (pass1), or attempt 1 or 2 (pass2). */
+  pass1: number;
+  pass2: number;
+  seconds: number;
+  loss: number | null;
+  exact: number | null;
+}
+
+/** --fit: every task of each ARC set fitted from its demonstrations, then answered by voting over the fitted versions. */
+async function fitSets(model: LoadedModel, sets: EvalSet[], options: { steps: number; init: 'mean' | 'blank'; seed: number }) {
+  await registerGradients();
+  const solver = solverFor(model, 'arc'); // owns the model
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+  console.log(`fit     ${options.steps} updates per task · rows start from ${options.init === 'mean' ? 'the mean trained row' : 'zeros'} · seed ${options.seed}`);
+  const results = [];
+  try {
+    for (const set of sets) {
+      const entries = Object.entries(set.arc!.testPuzzles);
+      const bar = new cliProgress.SingleBar(
+        { format: `${fitName(set.description)} |{bar}| {value}/{total} tasks · ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 60_000 },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(entries.length, 0);
+      const tasks: FittedTask[] = [];
+      for (const [id, task] of entries) {
+        const fit = await solver.fit({ id, train: task.train, test: task.test.map((p) => ({ input: p.input })) }, options);
+        const answer = await solver.solve({ id, test: task.test });
+        const right = (k: 1 | 2) =>
+          task.test.filter((p, i) => [answer.attempts[i]!.attempt_1, answer.attempts[i]!.attempt_2].slice(0, k).some((g) => JSON.stringify(g) === JSON.stringify(p.output)))
+            .length / task.test.length;
+        tasks.push({ id, pass1: right(1), pass2: right(2), seconds: fit.seconds, loss: fit.last?.loss ?? null, exact: fit.last?.exact ?? null });
+        bar.increment();
+      }
+      bar.stop();
+      const mean = (f: (t: FittedTask) => number) => tasks.reduce((s, t) => s + f(t), 0) / Math.max(tasks.length, 1);
+      const passAt = { 1: mean((t) => t.pass1), 2: mean((t) => t.pass2) };
+      console.log(
+        `${fitName(set.description)}: ${tasks.length} tasks fitted · pass@1 ${pct(passAt[1])} · pass@2 ${pct(passAt[2])} · ${mean((t) => t.seconds).toFixed(1)} s per fit`,
+      );
+      results.push({ data: set.description, passAt, tasks });
+    }
+  } finally {
+    solver.dispose();
+  }
+  return { model: model.source.name, fit: options, results };
 }
 
 /** A set's name in 60 columns, keeping its end (the split and "first n of m"), not its start. */

@@ -8,10 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { countParameters } from '../model/cost.js';
-import { createSolver, type Puzzle, type Solution, type TaskName } from '../model/index.js';
+import { createSolver, type ArcTaskInput, type Puzzle, type Solution, type Solver, type TaskName } from '../model/index.js';
 import { getTask } from '../model/tasks/index.js';
 import { SEARCH_HALTS, type SearchHalt } from '../model/core.js';
-import { initBackend, type BackendName } from '../model/runtime/node-backend.js';
+import { initBackend, registerGradients, type BackendName } from '../model/runtime/node-backend.js';
 import { loadModelFromPath } from '../model/runtime/node-files.js';
 import { integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
@@ -33,6 +33,9 @@ const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task
                         symmetries, and keep the first verified answer (Sudoku, Maze; default 1)
   --seed <s>            seed of the copies' symmetries (default 0)
   --id <task id>        ARC: the task's id, which the model must know (default: the file's name)
+  --fit <steps>         ARC: a task the model never saw: first fit new puzzle rows for it on its
+                        demonstration pairs (<steps> updates, weights frozen; model/arc-fit.ts), then vote
+  --fit-init mean|blank the new rows' start: the mean trained row (default) or zeros
   --backend wasm|cpu    TF.js backend (default wasm)
   --json                print one JSON object instead of text`;
 
@@ -49,6 +52,8 @@ function options() {
       tries: { type: 'string', default: '1' },
       seed: { type: 'string', default: '0' },
       id: { type: 'string' },
+      fit: { type: 'string' },
+      'fit-init': { type: 'string', default: 'mean' },
       backend: { type: 'string', default: 'wasm' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -99,6 +104,8 @@ async function main(): Promise<void> {
   const tries = integer('tries', o.tries!, 1);
   const seed = integer('seed', o.seed!, 0);
   const maxSteps = integer('max-steps', o['max-steps'], 1);
+  const fitSteps = integer('fit', o.fit, 1);
+  if (o['fit-init'] !== 'mean' && o['fit-init'] !== 'blank') throw new UsageError(`--fit-init must be mean or blank, got ${JSON.stringify(o['fit-init'])}`);
   if (o.backend !== 'wasm' && o.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${JSON.stringify(o.backend)}`);
   await initBackend(o.backend as BackendName);
   const model = await loadModelFromPath(o.model, { ...(o.task ? { task: getTask(o.task).name } : {}), ...(o.config ? { configPath: o.config } : {}) });
@@ -106,6 +113,7 @@ async function main(): Promise<void> {
   if (!o.task && !packaged) throw new UsageError('--task is required for a checkpoint (packages know their task)');
   if (o.task && packaged && o.task !== packaged) throw new UsageError(`--task ${o.task} but ${o.model} is a ${packaged} model`);
   const task = (packaged ?? getTask(o.task!).name) as TaskName;
+  if (fitSteps !== undefined && task !== 'arc') throw new UsageError(`--fit is for ARC tasks (a ${task} model has no per-task rows to fit)`);
   const puzzle = await readPuzzle(task, o.puzzle, o['puzzle-file'], o.id);
   const codec = task === 'arc' ? undefined : getTask(task, model.config.seq_len);
   const parsed = codec?.parse(puzzle); // a bad puzzle is reported before any work
@@ -121,6 +129,18 @@ async function main(): Promise<void> {
   if (codec) log(`puzzle\n${render(task, codec.format(parsed))}`);
   let result: Solution;
   try {
+    if (fitSteps !== undefined) {
+      await registerGradients();
+      const every = Math.max(1, Math.round(fitSteps / 10));
+      const fit = await (solver as Solver<'arc'>).fit(puzzle as ArcTaskInput, {
+        steps: fitSteps,
+        init: o['fit-init'] as 'mean' | 'blank',
+        seed: Math.max(seed, 1),
+        onProgress: (p) =>
+          p.step % every === 0 && log(`fit ${String(p.step).padStart(5)}/${p.steps}  loss ${p.loss.toFixed(3)}  demonstrations right ${(100 * p.exact).toFixed(0)} %`),
+      });
+      log(`fitted ${fit.versions} rows for task ${fit.task} in ${fit.seconds.toFixed(1)} s`);
+    }
     result = await solver.solve(puzzle as Puzzle<TaskName>, {
       maxSteps,
       halt,

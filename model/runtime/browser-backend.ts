@@ -29,6 +29,11 @@ export interface ModelInfo {
 
 let started: Promise<string> | null = null;
 
+/** TF.js's gradients, which `fit` needs: a chunk of their own, loaded on the first fit (a solve never needs them). */
+export async function registerBrowserGradients(): Promise<void> {
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+}
+
 /** Starts the backend once per page or worker; returns its name. */
 export function initBrowserBackend({ backend = 'wasm', wasmPaths, threads }: BrowserBackendOptions = {}): Promise<string> {
   started ??= (async () => {

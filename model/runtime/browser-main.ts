@@ -2,7 +2,7 @@
 import { loadPackageUrl, openSolver } from '../front-door.js';
 import type { LoadedPackage } from '../pack/read.js';
 import type { TaskName } from '../tasks/codec.js';
-import { initBrowserBackend } from './browser-backend.js';
+import { initBrowserBackend, registerBrowserGradients } from './browser-backend.js';
 import type { BrowserSolver, BrowserSolverOptions } from './browser-solver.js';
 
 export async function createMainThreadSolver<T extends TaskName>(options: BrowserSolverOptions<T>): Promise<BrowserSolver<T>> {
@@ -19,6 +19,7 @@ export async function createMainThreadSolver<T extends TaskName>(options: Browse
     // Yield after each step by default, so the page paints each step's answer.
     solveBatch: (puzzles, o) => solver.solveBatch(puzzles, { yieldEachStep: true, ...o }),
     solve: (puzzle, o) => solver.solve(puzzle, { yieldEachStep: true, ...o }),
+    fit: async (task, o) => (await registerBrowserGradients(), solver.fit(task, o)),
     dispose: () => solver.dispose(),
   };
 }

@@ -3,6 +3,7 @@
  * errors across that boundary: a TrmError arrives as the same class, code, message and path.
  */
 import { BackendError, CheckpointError, ConfigError, DisposedError, InvalidPuzzleError, TrmError, type ErrorCode, type ErrorPath } from '../errors.js';
+import type { FitOptions, FitProgress } from '../arc-fit.js';
 import type { SolveOptions, SolveStep } from '../solver.js';
 import type { TaskName } from '../tasks/codec.js';
 import type { BrowserBackendOptions, ModelInfo } from './browser-backend.js';
@@ -18,6 +19,7 @@ type WireSolveOptions = Omit<SolveOptions, 'onStep' | 'signal' | 'yieldEachStep'
 export type ToWorker =
   | { type: 'open'; id: number; request: OpenRequest }
   | { type: 'solve'; id: number; puzzles: unknown[]; options: WireSolveOptions }
+  | { type: 'fit'; id: number; task: unknown; options: Omit<FitOptions, 'onProgress' | 'signal'> & { progress: boolean } }
   | { type: 'abort'; id: number };
 
 export interface OpenedInfo {
@@ -31,6 +33,7 @@ export type FromWorker =
   | { type: 'progress'; id: number; fraction: number }
   | { type: 'opened'; id: number; info: OpenedInfo }
   | { type: 'step'; id: number; step: SolveStep }
+  | { type: 'fit-progress'; id: number; progress: FitProgress }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; error: WireError };
 

@@ -11,7 +11,9 @@ import type { ShippedTask } from '../catalog.js';
 import { ConfigError, DisposedError } from '../errors.js';
 import type { CreateSolverOptions } from '../front-door.js';
 import type { LoadedModel } from '../load.js';
-import type { Solution, SolveOptions, Solver, Puzzle } from '../solver.js';
+import type { FitOptions } from '../arc-fit.js';
+import type { ArcTaskInput } from '../arc-solver.js';
+import type { FitResult, Solution, SolveOptions, Solver, Puzzle } from '../solver.js';
 import type { TaskName } from '../tasks/codec.js';
 import type { BrowserBackendOptions, ModelInfo } from './browser-backend.js';
 import { fromWire, type FromWorker, type OpenedInfo, type ToWorker } from './browser-protocol.js';
@@ -22,7 +24,7 @@ export interface BrowserSolverOptions<T extends TaskName = TaskName> extends Omi
 }
 
 /** The Node solver's shape; `model` tells the config and metadata (the weights may live in the worker). */
-export interface BrowserSolver<T extends TaskName = TaskName> extends Pick<Solver<T>, 'task' | 'maxTries' | 'solve' | 'solveBatch' | 'dispose'> {
+export interface BrowserSolver<T extends TaskName = TaskName> extends Pick<Solver<T>, 'task' | 'maxTries' | 'solve' | 'solveBatch' | 'fit' | 'dispose'> {
   readonly model: ModelInfo;
   /** Where it runs: 'worker' or 'main'. */
   readonly thread: 'worker' | 'main';
@@ -55,7 +57,7 @@ const absolute = (source: string | URL): string =>
 async function workerSolver<T extends TaskName>(options: BrowserSolverOptions<T> & { model: string | URL }): Promise<BrowserSolver<T>> {
   const { model, task, backend, wasmPaths, threads, onProgress } = options;
   const worker = new Worker(new URL('./browser-worker.js', import.meta.url), { type: 'module', name: 'trm-edge solver' });
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onStep?: SolveOptions['onStep'] }>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onStep?: SolveOptions['onStep']; onFit?: FitOptions['onProgress'] }>();
   let nextId = 0;
   let disposed = false;
   const fail = (e: Error) => {
@@ -67,6 +69,7 @@ async function workerSolver<T extends TaskName>(options: BrowserSolverOptions<T>
     if (!p) return;
     if (data.type === 'progress') onProgress?.(data.fraction);
     else if (data.type === 'step') p.onStep?.(data.step as never);
+    else if (data.type === 'fit-progress') p.onFit?.(data.progress);
     else {
       pending.delete(data.id);
       if (data.type === 'error') p.reject(fromWire(data.error));
@@ -78,11 +81,11 @@ async function workerSolver<T extends TaskName>(options: BrowserSolverOptions<T>
     e.preventDefault();
     fail(new Error(`trm-edge solver worker failed: ${e.message || 'its script did not load (is browser-worker.js beside the bundle?)'}`));
   };
-  const call = <R>(message: Request, onStep?: SolveOptions['onStep']) =>
+  const call = <R>(message: Request, onStep?: SolveOptions['onStep'], onFit?: FitOptions['onProgress']) =>
     new Promise<R>((resolve, reject) => {
       if (disposed) return reject(new DisposedError('solver'));
       const id = nextId++;
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(onStep ? { onStep } : {}) });
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(onStep ? { onStep } : {}), ...(onFit ? { onFit } : {}) });
       worker.postMessage({ ...message, id } as ToWorker);
     });
 
@@ -98,17 +101,25 @@ async function workerSolver<T extends TaskName>(options: BrowserSolverOptions<T>
   }
   onProgress?.(1);
 
-  const solveBatch = async (puzzles: readonly Puzzle<T>[], solveOptions: SolveOptions<T> = {}): Promise<Solution<T>[]> => {
-    const { onStep, signal, yieldEachStep: _, ...rest } = solveOptions;
+  /** A call that `signal` aborts in the worker (between steps or updates). */
+  const abortable = async <R>(signal: AbortSignal | undefined, run: () => Promise<R>): Promise<R> => {
     if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
     const id = nextId;
     const abort = () => worker.postMessage({ type: 'abort', id } satisfies ToWorker);
     signal?.addEventListener('abort', abort, { once: true });
     try {
-      return await call<Solution<T>[]>({ type: 'solve', puzzles: [...puzzles], options: { ...rest, steps: Boolean(onStep) } }, onStep as SolveOptions['onStep']);
+      return await run();
     } finally {
       signal?.removeEventListener('abort', abort);
     }
+  };
+  const solveBatch = async (puzzles: readonly Puzzle<T>[], solveOptions: SolveOptions<T> = {}): Promise<Solution<T>[]> => {
+    const { onStep, signal, yieldEachStep: _, ...rest } = solveOptions;
+    return abortable(signal, () => call<Solution<T>[]>({ type: 'solve', puzzles: [...puzzles], options: { ...rest, steps: Boolean(onStep) } }, onStep as SolveOptions['onStep']));
+  };
+  const fit = async (task: ArcTaskInput, fitOptions: FitOptions = {}): Promise<FitResult> => {
+    const { onProgress: onFit, signal, ...rest } = fitOptions;
+    return abortable(signal, () => call<FitResult>({ type: 'fit', task, options: { ...rest, progress: Boolean(onFit) } }, undefined, onFit));
   };
   return {
     task: info.task as T,
@@ -118,6 +129,7 @@ async function workerSolver<T extends TaskName>(options: BrowserSolverOptions<T>
     backend: info.backend,
     solveBatch,
     solve: async (puzzle, o) => (await solveBatch([puzzle], o))[0]!,
+    fit,
     dispose() {
       if (disposed) return;
       disposed = true;

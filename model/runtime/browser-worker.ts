@@ -6,7 +6,7 @@
 import { loadPackageUrl, openSolver } from '../front-door.js';
 import type { LoadedPackage } from '../pack/read.js';
 import type { Solver } from '../solver.js';
-import { initBrowserBackend } from './browser-backend.js';
+import { initBrowserBackend, registerBrowserGradients } from './browser-backend.js';
 import { toWire, type FromWorker, type ToWorker } from './browser-protocol.js';
 
 // A dedicated worker's global, typed without the WebWorker lib (it clashes with DOM in one program).
@@ -29,6 +29,17 @@ scope.onmessage = async ({ data }) => {
     }
     const controller = new AbortController();
     running.set(id, controller);
+    if (data.type === 'fit') {
+      const { progress, ...options } = data.options;
+      await registerBrowserGradients();
+      const value = await solver!.fit(data.task as never, {
+        ...options,
+        signal: controller.signal,
+        ...(progress ? { onProgress: (p) => post({ type: 'fit-progress', id, progress: p }) } : {}),
+      });
+      post({ type: 'result', id, value });
+      return;
+    }
     const { steps, ...options } = data.options;
     const value = await solver!.solveBatch(data.puzzles as never[], {
       ...options,

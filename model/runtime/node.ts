@@ -15,7 +15,7 @@ import { BackendError } from '../errors.js';
 import { loadPackage } from '../pack/read.js';
 import type { Solver } from '../solver.js';
 import type { TaskName } from '../tasks/codec.js';
-import { initBackend, initBestBackend, type BackendName } from './node-backend.js';
+import { initBackend, initBestBackend, registerGradients, type BackendName } from './node-backend.js';
 import { loadModelFromPath, packageDirHandler } from './node-files.js';
 
 export * from '../index.js';
@@ -56,5 +56,8 @@ export async function createSolver<const M extends ModelSource, T extends TaskNa
     if ((await initBestBackend()) !== 'tensorflow') throw new BackendError("backend 'tensorflow' needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node installed");
   } else if (backend !== 'auto') await initBackend(backend);
   else if (!tf.engine().backendName) await initBestBackend();
-  return openSolver(options, loadNode);
+  const solver = await openSolver(options, loadNode);
+  // Fitting trains: TF.js's gradients are registered on first use (a solve never needs them).
+  const fitRows = solver.fit;
+  return Object.assign(solver, { fit: async (...args: Parameters<typeof fitRows>) => (await registerGradients(), fitRows(...args)) });
 }

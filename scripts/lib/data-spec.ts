@@ -5,7 +5,7 @@
  *   sudoku:<dir>                              puzzles.txt[.gz] + solutions.txt[.gz] (uniform form, ../shared/data/sudoku/*)
  *   maze-gen:<size>[:min=<cells>]             generated size×size mazes (shortest path ≥ cells)
  *   official:<dir>                            a dataset written by the official builders (a split folder, or a root with train/ and test/)
- *   arc:<prefix>:subsets=a,b:test=<subset>[:aug=<n>][:canvas=<N>]
+ *   arc:<prefix>:subsets=a,b:test=<subset>[:aug=<n>][:canvas=<N>][:holdout=<n>]
  *                                             ARC built in memory by the official rule from Kaggle-format files
  *                                             <prefix>_<subset>_{challenges,solutions}.json[.gz] (e.g. ../shared/data/trm-arc-combined/arc-agi)
  *   <w>*<spec> + <w>*<spec>                   a weighted mixture (training only)
@@ -179,7 +179,28 @@ async function buildArcFromSpec(spec: string, prefix: string, opts: Record<strin
     if (!Object.keys(tasks).length) throw specError(spec, `no task of ${name} fits the ${canvas}×${canvas} canvas`);
     loaded.push({ name, tasks });
   }
-  return withSpec(spec, () => buildArcDataset(loaded, { testSet: opts.test!, numAug: Number(opts.aug ?? 8), seed: Number(opts.seed ?? 42), canvas }));
+  if (opts.holdout !== undefined || opts.heldout !== undefined) return withSpec(spec, () => buildArcDataset(holdOut(spec, loaded, opts), buildOptions(opts, canvas)));
+  return withSpec(spec, () => buildArcDataset(loaded, buildOptions(opts, canvas)));
+}
+
+const buildOptions = (opts: Record<string, string>, canvas: number) => ({ testSet: opts.test!, numAug: Number(opts.aug ?? 8), seed: Number(opts.seed ?? 42), canvas });
+
+/**
+ * Tasks kept away from training, for test-time fitting: the first n tasks of the test subset (that fit the canvas)
+ * in id order. `holdout=n` removes them from every subset (the training set); `heldout=n` keeps only them (their evaluation set).
+ */
+function holdOut(spec: string, loaded: ArcSubset[], opts: Record<string, string>): ArcSubset[] {
+  if (opts.holdout !== undefined && opts.heldout !== undefined) throw specError(spec, 'give holdout=<n> (train without them) or heldout=<n> (only them), not both');
+  const text = opts.holdout ?? opts.heldout!;
+  const n = Number(text);
+  const test = loaded.find((s) => s.name === opts.test);
+  if (!/^\d+$/.test(text) || n < 1) throw specError(spec, `holdout/heldout must be a whole number of tasks ≥ 1, got ${JSON.stringify(text)}`);
+  if (!test) throw specError(spec, `test=${opts.test} is not among the subsets`);
+  const ids = Object.keys(test.tasks).sort().slice(0, n);
+  if (ids.length < n) throw specError(spec, `only ${ids.length} tasks of ${test.name} fit the canvas, fewer than the ${n} to hold out`);
+  if (opts.heldout !== undefined) return [{ name: test.name, tasks: Object.fromEntries(ids.map((id) => [id, test.tasks[id]!])) }];
+  const held = new Set(ids);
+  return loaded.map(({ name, tasks }) => ({ name, tasks: Object.fromEntries(Object.entries(tasks).filter(([id]) => !held.has(id))) }));
 }
 
 const range = (text: string | undefined, spec: string, what: string): [number, number] => {
@@ -231,14 +252,14 @@ const TRAIN_OPTIONS: Record<string, readonly string[]> = {
   sudoku: [],
   'maze-gen': ['min'],
   official: [],
-  arc: ['subsets', 'test', 'aug', 'seed', 'canvas'],
+  arc: ['subsets', 'test', 'aug', 'seed', 'canvas', 'holdout'],
 };
 const EVAL_OPTIONS: Record<string, readonly string[]> = {
   'sudoku-gen': ['seed', 'count', 'rating'],
   sudoku: ['from', 'count'],
   'maze-gen': ['seed', 'count', 'min'],
   official: [],
-  arc: ['subsets', 'test', 'aug', 'seed', 'canvas'],
+  arc: ['subsets', 'test', 'aug', 'seed', 'canvas', 'holdout', 'heldout'],
 };
 
 /** Puzzle and solution grids as un-augmented examples. */
@@ -417,7 +438,7 @@ export async function openEvalSet(spec: string, limit = Infinity): Promise<EvalS
       return {
         examples: all.slice(0, n),
         shape: { task: 'arc', seqLen: ds.test.metadata.seq_len, vocabSize: 12, identifiers: ds.identifiers.length },
-        description: `ARC ${opts.test} test split (${n} of ${all.length} rows, ${opts.aug ?? 8} augmentations${opts.canvas ? `, ${Object.keys(ds.testPuzzles).length} tasks that fit ${opts.canvas}×${opts.canvas}` : ''})`,
+        description: `ARC ${opts.test} test split (${n} of ${all.length} rows, ${opts.aug ?? 8} augmentations${opts.canvas ? `, ${Object.keys(ds.testPuzzles).length} tasks that fit ${opts.canvas}×${opts.canvas}` : ''}${opts.heldout ? `, the ${opts.heldout} held out` : opts.holdout ? `, without the ${opts.holdout} held out` : ''})`,
         arc: { identifiers: ds.identifiers, testPuzzles: ds.testPuzzles },
       };
     }

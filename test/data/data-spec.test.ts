@@ -151,4 +151,25 @@ describe('broken official and ARC files', () => {
     await expect(openEvalSet(`arc:${join(dir, 'x')}:subsets=a:test=a:canvas=1`)).rejects.toEqual(invalid(/no task of a fits the 1×1 canvas/));
     await expect(openEvalSet(`arc:${join(dir, 'x')}:subsets=a:test=a:canvas=31`)).rejects.toEqual(invalid(/canvas=31: the canvas side must be from 1 to 30/));
   });
+
+  it('holdout=n trains without the first n test tasks (in id order), heldout=n evaluates only them', async () => {
+    const task = (c: number) => ({ train: [{ input: [[c]], output: [[c, c]] }], test: [{ input: [[c]], output: [[c]] }] });
+    const dir = folder('arc-holdout', {
+      'x_a_challenges.json': JSON.stringify({ t3: task(3), t1: task(1), t2: task(2), t4: task(4) }),
+      'x_b_challenges.json': JSON.stringify({ u1: task(5) }),
+    });
+    const base = `arc:${join(dir, 'x')}:subsets=a,b:test=a:aug=0:canvas=4`;
+    const names = async (spec: string) => (await openEvalSet(spec)).arc!.identifiers.slice(1).sort();
+    expect(await names(base)).toEqual(['t1', 't2', 't3', 't4', 'u1']);
+    expect(await names(`${base}:holdout=2`)).toEqual(['t3', 't4', 'u1']);
+    const training = await openTrainingData(`${base}:holdout=2`, 1);
+    expect(training.shape.identifiers).toBe(4); // the blank row and t3, t4, u1
+    const held = await openEvalSet(`${base}:heldout=2`);
+    expect(Object.keys(held.arc!.testPuzzles).sort()).toEqual(['t1', 't2']);
+    expect(held.arc!.identifiers.slice(1).sort()).toEqual(['t1', 't2']);
+    await expect(openEvalSet(`${base}:holdout=5`)).rejects.toEqual(invalid(/only 4 tasks of a fit the canvas, fewer than the 5 to hold out/));
+    await expect(openEvalSet(`${base}:holdout=0`)).rejects.toEqual(invalid(/holdout\/heldout must be a whole number of tasks ≥ 1, got "0"/));
+    await expect(openEvalSet(`${base}:holdout=1:heldout=1`)).rejects.toEqual(invalid(/not both/));
+    await expect(openTrainingData(`${base}:heldout=1`, 1)).rejects.toEqual(invalid(/heldout/));
+  });
 });
