@@ -35,7 +35,7 @@ export interface FitOptions {
   batch?: number;
   /** Called after every update. */
   onProgress?: (progress: FitProgress) => void;
-  /** Stops the fit before its next update; the fit then rejects with the signal's reason. */
+  /** Stops the fit before its next update (it yields to the event loop between updates to hear it); the fit then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -69,7 +69,7 @@ export async function fitArcRows(trm: Trm, known: readonly string[], input: ArcT
   const cfg = trm.config;
   const { steps = 300, seed = 1, aug = 8, init = 'mean', lr = 1e-2, weightDecay = 0.1, batch = 16, onProgress, signal } = options;
   for (const [name, value, min] of [
-    ['steps', steps, 1],
+    ['steps', steps, 0],
     ['aug', aug, 0],
     ['batch', batch, 1],
     ['seed', seed, 1],
@@ -128,6 +128,7 @@ export async function fitArcRows(trm: Trm, known: readonly string[], input: ArcT
       let carry: Carry = trm.initialCarry(batch);
       try {
         for (let k = 0; k < cfg.halt_max_steps && step < steps; k++) {
+          if (signal) await new Promise((resolve) => setTimeout(resolve, 0)); // lets an abort (a worker's message) arrive
           if (signal?.aborted) throw signal.reason ?? new DOMException('the fit was aborted', 'AbortError');
           const next = supervisionStep(trm, carry, tokens, labels, table, scratch, rowIds);
           tf.dispose([carry.y, carry.z]);

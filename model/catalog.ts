@@ -19,6 +19,7 @@ export interface ShippedModel {
 export const MODELS = [
   { id: 'sudoku', task: 'sudoku', path: 'sudoku', default: true, description: 'TRM-MLP, D 128, int8 (0.7 MB): 9×9 Sudoku' },
   { id: 'maze', task: 'maze', path: 'maze', default: true, description: 'TRM-MLP, D 128, int8 (0.8 MB): 10×10 mazes, the shortest path' },
+  { id: 'arc', task: 'arc', path: 'arc', default: true, description: 'ARC-Att, D 64, int8 (0.79 MB): ARC-AGI-1 and ConceptARC tasks that fit 10×10 (others after solver.fit)' },
 ] as const satisfies readonly ShippedModel[];
 
 export type ModelName = (typeof MODELS)[number]['id'];

@@ -163,6 +163,8 @@ export const PRESETS = {
   'sudoku-mlp-edge': preset({ vocab_size: 11, seq_len: 81, mlp_t: true, pos_encodings: 'none', hidden_size: 128, H_cycles: 2, L_cycles: 3, halt_max_steps: 8 }),
   /** The shipped Maze model (model/weights/maze): the same network on 10×10 mazes (seq_len 100, ≈0.75M parameters). */
   'maze-mlp-edge': preset({ vocab_size: 6, seq_len: 100, mlp_t: true, pos_encodings: 'none', hidden_size: 128, H_cycles: 2, L_cycles: 3, halt_max_steps: 8 }),
+  /** The shipped ARC model (model/weights/arc): ARC-Att on the 10×10 canvas at D 64, 4 heads, T 2, n 2, N_sup 4 (≈0.13M parameters besides its puzzle rows). */
+  'arc10-att-edge': preset({ vocab_size: 12, seq_len: 100, hidden_size: 64, num_heads: 4, H_cycles: 2, L_cycles: 2, halt_max_steps: 4 }),
 } as const satisfies Record<string, TrmConfig>;
 
 export type PresetName = keyof typeof PRESETS;

@@ -41,9 +41,11 @@ const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <sp
                       stays ≤ 4·10⁶ for the 4 GB wasm heap: 8 for the official 30×30 attention models)
   --fit <steps>       ARC: answer every task of the sets by test-time fitting (model/arc-fit.ts) instead of by
                       the model's own rows: new puzzle rows trained for <steps> updates on the task's
-                      demonstrations, then voting; for tasks the model never saw (e.g. heldout=<n>)
+                      demonstrations, then voting; for tasks the model never saw (e.g. heldout=<n>);
+                      0 with --fit-init blank answers with zero rows (the official blank id)
   --fit-init mean|blank
                       the new rows' start: the mean trained row (default) or zeros (the official new id)
+  --fit-batch <n>     demonstrations per fit update (default 16)
   --json <file>       write the results as JSON, with which examples were solved (for npm run compare;
                       with --fit, each task's pass@1, pass@2, fit time and last loss)`;
 
@@ -62,6 +64,7 @@ async function main(): Promise<number> {
       json: { type: 'string' },
       fit: { type: 'string' },
       'fit-init': { type: 'string', default: 'mean' },
+      'fit-batch': { type: 'string', default: '16' },
       help: { type: 'boolean' },
     },
   }).values;
@@ -74,7 +77,8 @@ async function main(): Promise<number> {
   const batch = integer('batch', o.batch, 1);
   const tries = integer('tries', o.tries!, 1);
   const seed = integer('seed', o.seed!, 0);
-  const fitSteps = integer('fit', o.fit, 1);
+  const fitSteps = integer('fit', o.fit, 0);
+  const fitBatch = integer('fit-batch', o['fit-batch']!, 1);
   if (o['fit-init'] !== 'mean' && o['fit-init'] !== 'blank') throw new UsageError(`--fit-init must be mean or blank, got ${JSON.stringify(o['fit-init'])}`);
   if (o.json) await checkOutputFile('json', o.json); // before the evaluation, not after it
 
@@ -85,7 +89,7 @@ async function main(): Promise<number> {
   // Every set is checked before any is evaluated.
   if (fitSteps !== undefined) {
     if (sets.some((set) => !set.arc)) throw new UsageError('--fit is for ARC sets (arc:…): Sudoku and Maze models have no per-task rows to fit');
-    const report = await fitSets(model, sets, { steps: fitSteps, init: o['fit-init'] as 'mean' | 'blank', seed: Math.max(seed, 1) });
+    const report = await fitSets(model, sets, { steps: fitSteps, init: o['fit-init'] as 'mean' | 'blank', batch: fitBatch, seed: Math.max(seed, 1) });
     if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
     return 0;
   }
@@ -165,11 +169,13 @@ interface FittedTask {
 }
 
 /** --fit: every task of each ARC set fitted from its demonstrations, then answered by voting over the fitted versions. */
-async function fitSets(model: LoadedModel, sets: EvalSet[], options: { steps: number; init: 'mean' | 'blank'; seed: number }) {
+async function fitSets(model: LoadedModel, sets: EvalSet[], options: { steps: number; init: 'mean' | 'blank'; batch: number; seed: number }) {
   await registerGradients();
   const solver = solverFor(model, 'arc'); // owns the model
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-  console.log(`fit     ${options.steps} updates per task · rows start from ${options.init === 'mean' ? 'the mean trained row' : 'zeros'} · seed ${options.seed}`);
+  console.log(
+    `fit     ${options.steps} updates per task of ${options.batch} demonstrations · rows start from ${options.init === 'mean' ? 'the mean trained row' : 'zeros'} · seed ${options.seed}`,
+  );
   const results = [];
   try {
     for (const set of sets) {

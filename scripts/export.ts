@@ -7,12 +7,13 @@
  * With --package, puts new evaluations (and notes) on an existing package's card, weights untouched.
  */
 import { basename } from 'node:path';
-import type { TaskName, TrmConfig } from '../model/index.js';
+import { TrmError, type TaskName, type TrmConfig } from '../model/index.js';
 import { QUANTIZATIONS, type Quantization } from '../model/pack/format.js';
 import type { CardEvaluation } from '../model/pack/card.js';
 import { initBackend } from '../model/runtime/node-backend.js';
 import { loadCheckpointFile } from '../model/runtime/node-files.js';
 import { describeData, readMetrics, readRunSpec } from './lib/run-dir.js';
+import { openEvalSet } from './lib/data-spec.js';
 import { checkReportModel, readEvalReport, type EvalReport } from './lib/eval-report.js';
 import { readPackageFolder, recardPackage, savePackage } from './lib/package.js';
 import { runCurvesSvg } from './lib/training-chart.js';
@@ -90,6 +91,7 @@ async function main(): Promise<number> {
 
   await initBackend('wasm');
   const model = await loadCheckpointFile(o.run, { task: spec.task as TaskName });
+  const arc = spec.task === 'arc' ? { identifiers: await arcIdentifiers(spec.data, model.config.num_puzzle_identifiers) } : undefined;
   const out = o.out ?? `${basename(o.run)}-${o.quant}`;
   const bytes = await savePackage(out, {
     model,
@@ -105,6 +107,7 @@ async function main(): Promise<number> {
       // The card's free text: the train/held-out split and what the numbers do not cover.
       ...(notes !== undefined ? { notes } : {}),
     },
+    ...(arc ? { arc } : {}),
     title: o.title ?? `${spec.task} model from run ${basename(o.run)}`,
     ...(train.length ? { trainingSvg: () => runCurvesSvg(o.run!, spec, metrics) } : {}),
     force: o.force!,
@@ -112,6 +115,17 @@ async function main(): Promise<number> {
   model.dispose();
   console.log(`wrote ${out}: ${bytes.toLocaleString('en')} bytes of weights (${o.quant})`);
   return 0;
+}
+
+/** An ARC run's puzzle-row names: its data spec built again (the builder is seeded, so the rows come in the same order). */
+async function arcIdentifiers(data: string, rows: number): Promise<string[]> {
+  const identifiers = (await openEvalSet(data)).arc?.identifiers;
+  if (identifiers?.length !== rows)
+    throw new TrmError(
+      'invalid_run',
+      `the run's data ${data} names ${identifiers?.length ?? 'no'} ARC puzzle rows; its model has ${rows}: export cannot tell which task each row is`,
+    );
+  return identifiers;
 }
 
 runCli('export', USAGE, main);

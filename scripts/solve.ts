@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const tries = integer('tries', o.tries!, 1);
   const seed = integer('seed', o.seed!, 0);
   const maxSteps = integer('max-steps', o['max-steps'], 1);
-  const fitSteps = integer('fit', o.fit, 1);
+  const fitSteps = integer('fit', o.fit, 0);
   if (o['fit-init'] !== 'mean' && o['fit-init'] !== 'blank') throw new UsageError(`--fit-init must be mean or blank, got ${JSON.stringify(o['fit-init'])}`);
   if (o.backend !== 'wasm' && o.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${JSON.stringify(o.backend)}`);
   await initBackend(o.backend as BackendName);

@@ -140,7 +140,7 @@ describe('test-time fit of an unseen ARC task', () => {
     await expect(solver.fit({ id: 'paint1', train: unseen.train, test: unseen.test })).rejects.toThrow(/already has rows for task "paint1"/);
     await expect(solver.fit({ id: 'x', test: unseen.test })).rejects.toThrow(/needs its demonstration pairs/);
     await expect(solver.fit({ id: 'x', train: [{ input: [[1, 2, 3, 4]], output: [[1]] }], test: unseen.test })).rejects.toThrow(/x.*train.*0.*input.*3×3/s);
-    await expect(solver.fit({ id: 'x', train: unseen.train, test: unseen.test }, { steps: 0 })).rejects.toThrow(/steps must be a whole number/);
+    await expect(solver.fit({ id: 'x', train: unseen.train, test: unseen.test }, { steps: -1 })).rejects.toThrow(/steps must be a whole number ≥ 0/);
     const aborted = AbortSignal.abort(new Error('stop now'));
     await expect(solver.fit({ id: 'x', train: unseen.train, test: unseen.test }, { signal: aborted })).rejects.toThrow('stop now');
     solver.dispose();

@@ -50,7 +50,7 @@ describe('createSolver: one front door for every kind of model', () => {
     const text: string = r.solution; // Solver<'sudoku'>: the answer is a string
     expect([text, r.verified, solver.task]).toEqual([SOLVED, true, 'sudoku']);
     expect(['wasm', 'tensorflow']).toContain(tf.getBackend());
-    expect(MODELS.map((m) => m.id)).toEqual(['sudoku', 'maze']);
+    expect(MODELS.map((m) => m.id)).toEqual(['sudoku', 'maze', 'arc']);
   });
 
   it('takes a package folder and a single-file .trm, and reports loading progress', async () => {
@@ -87,7 +87,7 @@ describe('createSolver: one front door for every kind of model', () => {
 
   it('refuses an unknown name, a path that is not a model, and a missing model, with what and where', async () => {
     const cases: [Parameters<typeof createSolver>[0], string, RegExp][] = [
-      [{ model: 'chess' }, 'unknown_model', /unknown model "chess": not a shipped model \(sudoku, maze\), and no file or folder of that name/],
+      [{ model: 'chess' }, 'unknown_model', /unknown model "chess": not a shipped model \(sudoku, maze, arc\), and no file or folder of that name/],
       [{ model: join(ROOT, 'package.json') }, 'invalid_checkpoint', /package\.json: neither a PyTorch zip checkpoint nor a safetensors file/],
       [{ model: join(ROOT, 'model') }, 'invalid_checkpoint', /model: folder has no step_N checkpoint/],
       [{ model: join(tmp, 'nothing-here') }, 'invalid_checkpoint', /nothing-here: no such file or folder/],
@@ -113,7 +113,7 @@ describe('createSolver: one front door for every kind of model', () => {
     const none = (await createCoreSolver(undefined as never).catch((e: TrmError) => e)) as TrmError; // a JavaScript caller with no options
     expect([none.code, none.message]).toEqual(['invalid_config', expect.stringMatching(/`model` is required/)]);
     const name = (await createCoreSolver({ model: 'chess' }).catch((e: TrmError) => e)) as TrmError;
-    expect([name.code, name.message]).toEqual(['unknown_model', 'unknown model "chess": not a shipped model (sudoku, maze) and not a URL']);
+    expect([name.code, name.message]).toEqual(['unknown_model', 'unknown model "chess": not a shipped model (sudoku, maze, arc) and not a URL']);
     expect(tf.getBackend()).toBe('wasm'); // the refusal left the backend as it was
   });
 });

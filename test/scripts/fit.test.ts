@@ -62,10 +62,10 @@ describe('test-time fit from the CLIs (solve --fit, eval --fit)', () => {
     const json = join(dir, 'fit.json');
     const r = await cli('eval', '--model', pkg, '--data', `${base}:heldout=2`, '--fit', '2', '--fit-init', 'blank', '--json', json);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/fit {5}2 updates per task · rows start from zeros · seed 1/);
+    expect(r.out).toMatch(/fit {5}2 updates per task of 16 demonstrations · rows start from zeros · seed 1/);
     expect(r.out).toMatch(/the 2 held out\): 2 tasks fitted · pass@1 \d+\.\d% · pass@2 \d+\.\d% · \d+\.\d s per fit/);
     const report = JSON.parse(await readFile(json, 'utf8'));
-    expect(report.fit).toEqual({ steps: 2, init: 'blank', seed: 1 });
+    expect(report.fit).toEqual({ steps: 2, init: 'blank', batch: 16, seed: 1 });
     expect(report.results[0].tasks.map((t: { id: string }) => t.id).sort()).toEqual(['t1', 't2']);
     for (const t of report.results[0].tasks) expect(t.pass2).toBeGreaterThanOrEqual(t.pass1);
     const refused = await cli('eval', '--model', pkg, '--data', `${base}:heldout=2`);

@@ -24,16 +24,18 @@ interface Phase {
   eval?: string;
   sittings: { workers: number; max_steps: number; data?: string }[];
 }
-const MODELS = ['sudoku', 'maze'] as const;
+const MODELS = ['sudoku', 'maze', 'arc'] as const;
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const recipe = (id: string): { phases: Phase[] } => json(join(ROOT, 'model/weights', id, 'recipe.json'));
 const trmEdge = (dir: string) => json(join(dir, 'model.json')).userDefinedMetadata.trmEdge;
 const presetOf = (id: string) => PRESETS[recipe(id).phases[0]!.preset as keyof typeof PRESETS];
+/** A package's config as its preset states it: an ARC model's puzzle rows are its data's (a preset keeps one). */
+const asPreset = (config: unknown) => ({ ...validateConfig(config), num_puzzle_identifiers: 1 });
 
 describe.concurrent('shipped models: presets and recipes', () => {
   it.each(MODELS)('%s: its package config is a preset', (id) => {
     expect(presetOf(id)).toBeDefined();
-    expect(validateConfig(trmEdge(join(ROOT, 'model/weights', id)).config)).toEqual(presetOf(id));
+    expect(asPreset(trmEdge(join(ROOT, 'model/weights', id)).config)).toEqual(presetOf(id));
   });
 
   it.each(MODELS)('%s: its recipe names a preset, valid hyper-parameters and data specs of its shape, and its card lists it', async (id) => {
@@ -60,8 +62,8 @@ describe.concurrent('shipped models: presets and recipes', () => {
     mkdirSync(full);
     writeFileSync(join(full, 'keep.txt'), 'x');
     const cases = [
-      [['--model', 'chess', '--out', join(scratch, 'chess')], /--model chess: no shipped model with a recipe \(maze, sudoku\)/],
-      [['--out', join(scratch, 'none')], /--model is required \(maze, sudoku\)/],
+      [['--model', 'chess', '--out', join(scratch, 'chess')], /--model chess: no shipped model with a recipe \(arc, maze, sudoku\)/],
+      [['--out', join(scratch, 'none')], /--model is required \(arc, maze, sudoku\)/],
       [['--model', 'sudoku'], /--out is required/],
       [['--model', 'maze', '--out', full], /--out .*full is not empty/],
       [['--model', 'maze', '--out', join(full, 'keep.txt')], /keep\.txt: is a file, not a folder/],
@@ -75,7 +77,7 @@ describe.concurrent('shipped models: presets and recipes', () => {
   });
 });
 
-// Concurrent: the two smoke runs are mostly process start-ups, so they overlap well on two cores (~60 s in all).
+// Concurrent: the smoke runs are mostly process start-ups, so they overlap well on two cores.
 describe.concurrent('npm run retrain --smoke', () => {
   it.each(MODELS)('%s: retrain --smoke runs every phase to an int8 package of the preset', async (id) => {
     const out = join(scratch, id);
@@ -100,7 +102,9 @@ describe.concurrent('npm run retrain --smoke', () => {
     }
     const last = trmEdge(join(out, `${phases.at(-1)!.run}-int8`));
     expect(last.quantization).toBe('int8');
-    expect(validateConfig(last.config)).toEqual(presetOf(id));
+    expect(asPreset(last.config)).toEqual(presetOf(id));
+    // An ARC package names the task of each puzzle row (the export rebuilds them from the run's data spec).
+    expect(last.arc?.identifiers.length).toBe(id === 'arc' ? last.config.num_puzzle_identifiers : undefined);
     expect(last.provenance.source).toMatch(new RegExp(`^trm-edge training run ${phases.at(-1)!.run} `)); // as the shipped card names it
   });
 });

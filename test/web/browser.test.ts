@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { validateConfig } from '../../model/config.js';
 import { createSolver } from '../../model/runtime/node.js';
+import { initWeights } from '../../model/train/init.js';
+import { weightTensors } from '../../model/weights.js';
+import { savePackage } from '../../scripts/lib/package.js';
 import { launchChromium } from '../../scripts/lib/chromium.js';
 import { serveFolder, type StaticServer } from '../../scripts/lib/static-server.js';
 import { startWranglerDev } from '../../scripts/lib/wrangler-dev.js';
@@ -154,6 +159,55 @@ describe('the page API (trm-edge.js) in Chromium', () => {
     }
     expect(out.modes.main!.left).toBe(0); // the main-thread solver freed its weights
     expect(out.unknown).toBe('unknown_model');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('fits an unseen ARC task as Node does, in a worker and on the main thread, and aborts a fit', async () => {
+    // A small random ARC package beside the site; its rows name t2 only, so t1 must be fitted.
+    const config = validateConfig({ vocab_size: 12, seq_len: 16, hidden_size: 32, num_heads: 2, H_cycles: 1, L_cycles: 1, halt_max_steps: 2, num_puzzle_identifiers: 2 });
+    const weights = initWeights(config, 4);
+    const model = { config, weights, source: { name: 'random', format: 'package' as const }, dispose: () => {} };
+    await savePackage(join(build.out, 'arc-test'), {
+      model,
+      task: 'arc',
+      quantization: 'fp32',
+      provenance: { source: 'test', created: 'now' },
+      arc: { identifiers: ['<blank>', 't2'] },
+      title: 'random ARC model',
+    });
+    tf.dispose(weightTensors(weights));
+    const t1 = { id: 't1', train: [{ input: [[1, 0]], output: [[1, 1]] }], test: [{ input: [[0, 1]], output: [[1, 1]] }] };
+    const nodeSolver = await createSolver({ model: join(build.out, 'arc-test'), task: 'arc' });
+    const nodeFit = await nodeSolver.fit(t1, { steps: 3 });
+    const nodeAnswer = await nodeSolver.solve(t1);
+    nodeSolver.dispose();
+
+    const { page, errors } = await open('api.html');
+    await page.waitForFunction(() => 'trm' in window);
+    const out = await page.evaluate(async (task) => {
+      const trm = (window as never as { trm: typeof import('../../model/runtime/browser.js') }).trm;
+      const results = [];
+      for (const worker of [true, false]) {
+        const solver = await trm.createSolver({ model: './arc-test/', task: 'arc', worker });
+        const unknown = await solver.solve(task).catch((e) => e.code);
+        const progress: number[] = [];
+        const fit = await solver.fit(task, { steps: 3, onProgress: (p) => progress.push(p.step) });
+        const answer = await solver.solve(task);
+        const controller = new AbortController();
+        const aborted = await solver.fit(task, { steps: 200, signal: controller.signal, onProgress: (p) => p.step === 2 && controller.abort() }).catch((e) => e.name);
+        solver.dispose();
+        results.push({ worker, unknown, progress, versions: fit.versions, attempts: answer.attempts, aborted });
+      }
+      return results;
+    }, t1);
+    for (const r of out) {
+      expect(r.unknown, `worker ${r.worker}`).toBe('unknown_task');
+      expect(r.progress).toEqual([1, 2, 3]);
+      expect(r.versions).toBe(nodeFit.versions);
+      expect(r.attempts).toEqual(nodeAnswer.attempts);
+      expect(r.aborted).toBe('AbortError');
+    }
     expect(errors).toEqual([]);
     await page.context().close();
   });

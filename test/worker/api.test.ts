@@ -9,6 +9,8 @@ import app from '../../worker/index.js';
 import expected from './expected.json' with { type: 'json' };
 
 type Json = Record<string, any>;
+/** An ARC-AGI-1 training task the shipped ARC model has rows for (its first in build order). */
+const ARC_TASK = '6d0aefbc';
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   exports.default.fetch(`http://trm.test${path}`, {
     method: 'POST',
@@ -36,6 +38,23 @@ describe('POST /v1/solve in workerd', () => {
     }
     const health = (await (await get('/health')).json()) as Json;
     expect(health).toMatchObject({ ok: true, backend: 'wasm' });
+  });
+
+  it('answers an ARC task the shipped model was trained on by voting over its versions, and says how to fit an unknown one', async () => {
+    const input = [
+      [6, 8, 6],
+      [8, 6, 8],
+      [1, 6, 1],
+    ];
+    const { status, body } = await solve({ task: 'arc', puzzle: { id: ARC_TASK, test: [{ input }] } });
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({ model: 'arc', steps: 4 });
+    expect(body.attempts[0].votes).toBeGreaterThanOrEqual(1);
+    expect(body.attempts).toHaveLength(1);
+    for (const grid of [body.solution[0], body.attempts[0].attempt_1, body.attempts[0].attempt_2]) for (const row of grid) for (const c of row) expect(c).toBeGreaterThanOrEqual(0);
+    const unknown = await solve({ task: 'arc', puzzle: { id: 'ffffffff', train: [{ input, output: input }], test: [{ input }] } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.message).toMatch(/no puzzle rows for ARC task "ffffffff".*Fit the task first.*the edge API does not fit/);
   });
 
   it('returns every step when asked, and streams them as Server-Sent Events', async () => {
@@ -70,7 +89,8 @@ describe('POST /v1/solve in workerd', () => {
     ['bad maze character', () => post('/v1/solve', { task: 'maze', puzzle: [`S${'x'.repeat(8)}G`, ...Array(9).fill(' '.repeat(10))] }), 422, 'invalid_puzzle'],
     ['two starts', () => post('/v1/solve', { task: 'maze', puzzle: [`S${' '.repeat(8)}G`, `S${' '.repeat(9)}`, ...Array(8).fill(' '.repeat(10))] }), 422, 'invalid_puzzle'],
     ['ARC grid over 30×30', () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: Array(31).fill([1]) }] } }), 400, 'invalid_request'],
-    ['ARC without a model', () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: [[1]] }] } }), 422, 'no_model'],
+    ['an ARC task the model does not know', () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: [[1]] }] } }), 422, 'unknown_task'],
+    ['an ARC grid over the model canvas', () => post('/v1/solve', { task: 'arc', puzzle: { id: ARC_TASK, test: [{ input: Array(11).fill([1]) }] } }), 422, 'invalid_puzzle'],
     ['tries on ARC', () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: [[1]] }] }, options: { tries: 2 } }), 400, 'not_supported'],
     ["halt 'verified' on ARC", () => post('/v1/solve', { task: 'arc', puzzle: { id: 'x', test: [{ input: [[1]] }] }, options: { halt: 'verified' } }), 400, 'not_supported'],
     ['too many tries', () => post('/v1/solve', { task: 'sudoku', puzzle: '.'.repeat(81), options: { tries: 17 } }), 400, 'invalid_request'],
@@ -129,6 +149,7 @@ describe('POST /v1/solve in workerd', () => {
     expect(models.models.map((m: Json) => [m.id, m.task, m.quantization])).toEqual([
       ['sudoku', 'sudoku', 'int8'],
       ['maze', 'maze', 'int8'],
+      ['arc', 'arc', 'int8'],
     ]);
     const doc = (await (await get('/openapi.json')).json()) as Json;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/solve', '/v1/solve/stream', '/v1/models']));
