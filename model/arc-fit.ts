@@ -15,8 +15,9 @@ import type { LoadedModel } from './load.js';
 import type { LoadedPackage } from './pack/read.js';
 import { createRng } from './rng.js';
 import { canvasSide, parseArcName } from './tasks/arc.js';
-import { actLoss, IGNORE_LABEL } from './train/loss.js';
+import { actLoss } from './train/loss.js';
 import { signSgdRows } from './train/sign-sgd.js';
+import { score } from './train/trainer.js';
 import type { Carry, Trm } from './trm.js';
 
 export interface FitOptions {
@@ -135,7 +136,12 @@ export async function fitArcRows(trm: Trm, known: readonly string[], input: ArcT
           carry = next.carry;
           signSgdRows(table, rowIds, next.rowGrads, lr, weightDecay);
           step++;
-          last = { step, steps, loss: next.lm / batch, exact: exactRows(next.predictions, labelData, S) / batch };
+          last = {
+            step,
+            steps,
+            loss: next.lm / batch,
+            exact: rowIds.filter((_, b) => isExact(score(next.predictions, labelData, b, S))).length / batch,
+          };
           onProgress?.(last);
         }
       } finally {
@@ -170,17 +176,6 @@ function supervisionStep(trm: Trm, carry: Carry, tokens: tf.Tensor2D, labels: tf
   return out;
 }
 
-/** Rows whose every labelled cell is predicted right. */
-function exactRows(predictions: Int32Array, labels: Int32Array, S: number): number {
-  let exact = 0;
-  for (let b = 0; b * S < labels.length; b++) {
-    let right = true;
-    for (let i = b * S; i < (b + 1) * S && right; i++) right = labels[i] === IGNORE_LABEL || predictions[i] === labels[i];
-    if (right) exact++;
-  }
-  return exact;
-}
-
 /**
  * `base` with the fitted rows appended to its puzzle table and their names to its ARC identifiers: a
  * model the usual voting answers the fitted tasks with. It shares every other tensor with `base`;
@@ -201,3 +196,5 @@ export function withFittedRows(base: LoadedModel, fitted: readonly FittedRows[])
     dispose: () => puzzleEmb.dispose(),
   } satisfies LoadedPackage;
 }
+
+const isExact = ({ labelled, right }: { labelled: number; right: number }) => right === labelled;

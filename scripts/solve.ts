@@ -8,10 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { countParameters } from '../model/cost.js';
-import { createSolver, type ArcTaskInput, type Puzzle, type Solution, type Solver, type TaskName } from '../model/index.js';
+import type { ArcTaskInput, Puzzle, Solution, Solver, TaskName } from '../model/index.js';
 import { getTask } from '../model/tasks/index.js';
 import { SEARCH_HALTS, type SearchHalt } from '../model/core.js';
-import { initBackend, registerGradients, type BackendName } from '../model/runtime/node-backend.js';
+import { initBackend, type BackendName } from '../model/runtime/node-backend.js';
+import { createSolver } from '../model/runtime/node.js';
 import { loadModelFromPath } from '../model/runtime/node-files.js';
 import { integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
@@ -130,7 +131,6 @@ async function main(): Promise<void> {
   let result: Solution;
   try {
     if (fitSteps !== undefined) {
-      await registerGradients();
       const every = Math.max(1, Math.round(fitSteps / 10));
       const fit = await (solver as Solver<'arc'>).fit(puzzle as ArcTaskInput, {
         steps: fitSteps,

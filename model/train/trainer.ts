@@ -329,7 +329,7 @@ function replicaParts(tensors: TrainerSnapshot['tensors'], k: 'y' | 'z'): Float3
 }
 
 /** Labelled cells and how many the prediction gets right, for row b. */
-function score(predictions: Int32Array, labels: Int32Array, b: number, S: number): { labelled: number; right: number } {
+export function score(predictions: Int32Array, labels: Int32Array, b: number, S: number): { labelled: number; right: number } {
   let labelled = 0;
   let right = 0;
   for (let i = b * S; i < (b + 1) * S; i++) {
