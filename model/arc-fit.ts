@@ -6,6 +6,9 @@
  * trains those rows alone with the official sparse SignSGD, every weight frozen. Each batch runs
  * the model's N_sup supervision steps with the carry kept between them, one update per step, as in
  * training (every step runs; no halting). The caller appends the rows and votes as usual.
+ * The rows start from zeros (what the official code gives a new id), the mean trained row, or the
+ * nearest known task's row: the known task under whose row the frozen model predicts the new task's
+ * demonstrations best.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArcTaskInput, type ArcTaskInput } from './arc-solver.js';
@@ -14,8 +17,9 @@ import { ConfigError, InvalidPuzzleError, TrmError } from './errors.js';
 import type { LoadedModel } from './load.js';
 import type { LoadedPackage } from './pack/read.js';
 import { createRng } from './rng.js';
-import { canvasSide, parseArcName } from './tasks/arc.js';
-import { actLoss } from './train/loss.js';
+import { canvasSide, isOriginalArcName, parseArcName } from './tasks/arc.js';
+import { stablemaxCrossEntropy } from './stablemax.js';
+import { actLoss, IGNORE_LABEL } from './train/loss.js';
 import { signSgdRows } from './train/sign-sgd.js';
 import { score } from './train/trainer.js';
 import type { Carry, Trm } from './trm.js';
@@ -27,8 +31,12 @@ export interface FitOptions {
   seed?: number;
   /** Augmented versions besides the original (default 8). */
   aug?: number;
-  /** Initial rows: 'mean' of the model's trained rows (default) or 'blank' (zeros, what the official code gives a new id). */
-  init?: 'mean' | 'blank';
+  /**
+   * Initial rows: 'mean' of the model's trained rows (default), 'blank' (zeros, what the official
+   * code gives a new id) or 'nearest': the row of the known task (its original version) under which
+   * the frozen model's answer (after every supervision step) has the lowest loss on the task's demonstrations.
+   */
+  init?: FitInit;
   /** SignSGD learning rate (default 1e-2, the official ARC puzzle_emb_lr) and weight decay (default 0.1). */
   lr?: number;
   weightDecay?: number;
@@ -39,6 +47,9 @@ export interface FitOptions {
   /** Stops the fit before its next update (it yields to the event loop between updates to hear it); the fit then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
+
+export type FitInit = 'mean' | 'blank' | 'nearest';
+export const FIT_INITS: readonly FitInit[] = ['mean', 'blank', 'nearest'];
 
 export interface FitProgress {
   step: number;
@@ -58,6 +69,8 @@ export interface FittedRows {
   steps: number;
   /** The last update's progress. */
   last: FitProgress | null;
+  /** init 'nearest': the known task the rows started from, and its demonstrations' loss. */
+  nearest?: { task: string; loss: number };
   seconds: number;
 }
 
@@ -77,7 +90,7 @@ export async function fitArcRows(trm: Trm, known: readonly string[], input: ArcT
   ] as const)
     if (!Number.isInteger(value) || value < min) throw new ConfigError(`fit: ${name} must be a whole number ≥ ${min}, got ${value}`, [name]);
   if (!(lr > 0) || !(weightDecay >= 0)) throw new ConfigError(`fit: lr must be > 0 and weightDecay ≥ 0, got ${lr} and ${weightDecay}`, ['lr']);
-  if (init !== 'mean' && init !== 'blank') throw new ConfigError(`fit: init must be 'mean' or 'blank', got ${JSON.stringify(init)}`, ['init']);
+  if (!FIT_INITS.includes(init)) throw new ConfigError(`fit: init must be one of ${FIT_INITS.join(', ')}, got ${JSON.stringify(init)}`, ['init']);
   if (!trm.weights.puzzleEmb || trm.prefix === 0) throw new ConfigError('fit: this model has no puzzle embedding, so there is nothing to fit', ['model']);
   if (!tf.getGradient('RealDiv'))
     throw new ConfigError(
@@ -104,9 +117,12 @@ export async function fitArcRows(trm: Trm, known: readonly string[], input: ArcT
   for (let p = 0; p < train.puzzleIdentifiers.length; p++) exampleRow.fill(train.puzzleIdentifiers[p]! - 1, train.puzzleIndices[p]!, train.puzzleIndices[p + 1]!);
 
   const ndim = cfg.puzzle_emb_ndim;
+  const nearest = init === 'nearest' ? await nearestTask(trm, known, train, exampleRow, signal) : undefined;
   const start = tf.tidy(() => {
-    const trained = tf.slice(trm.weights.puzzleEmb!, [1, 0], [-1, -1]); // row 0 is the blank id
-    return tf.tile(init === 'mean' && trained.shape[0] > 0 ? tf.mean(trained, 0, true) : tf.zeros([1, ndim]), [names.length, 1]);
+    const table = trm.weights.puzzleEmb!;
+    const trained = tf.slice(table, [1, 0], [-1, -1]); // row 0 is the blank id
+    const row = nearest ? tf.slice(table, [nearest.index, 0], [1, -1]) : init === 'mean' && trained.shape[0] > 0 ? tf.mean(trained, 0, true) : tf.zeros([1, ndim]);
+    return tf.tile(row, [names.length, 1]);
   });
   const zeros = tf.zeros([batch, ndim]);
   const [table, scratch] = [tf.variable(start, false), tf.variable(zeros, true)];
@@ -129,8 +145,7 @@ export async function fitArcRows(trm: Trm, known: readonly string[], input: ArcT
       let carry: Carry = trm.initialCarry(batch);
       try {
         for (let k = 0; k < cfg.halt_max_steps && step < steps; k++) {
-          if (signal) await new Promise((resolve) => setTimeout(resolve, 0)); // lets an abort (a worker's message) arrive
-          if (signal?.aborted) throw signal.reason ?? new DOMException('the fit was aborted', 'AbortError');
+          await listen(signal);
           const next = supervisionStep(trm, carry, tokens, labels, table, scratch, rowIds);
           tf.dispose([carry.y, carry.z]);
           carry = next.carry;
@@ -148,10 +163,59 @@ export async function fitArcRows(trm: Trm, known: readonly string[], input: ArcT
         tf.dispose([carry.y, carry.z, tokens, labels]);
       }
     }
-    return { task: task.id, names, rows: (await table.data()) as Float32Array, steps, last, seconds: (Date.now() - started) / 1000 };
+    const found = nearest && { task: parseArcName(known[nearest.index]!).task, loss: nearest.loss };
+    return { task: task.id, names, rows: (await table.data()) as Float32Array, steps, last, ...(found && { nearest: found }), seconds: (Date.now() - started) / 1000 };
   } finally {
     tf.dispose([table, scratch]);
   }
+}
+
+/**
+ * init 'nearest': every known task's original-version row is tried on the new task's original
+ * demonstrations (every supervision step, as a solve runs them, no gradient); the lowest mean
+ * cross-entropy per labelled cell of the last step wins. (The first step's loss barely tells tasks
+ * apart.) About rows × demonstrations × N_sup sequence passes, in chunks.
+ */
+async function nearestTask(trm: Trm, known: readonly string[], train: { inputs: Int32Array; labels: Int32Array }, exampleRow: Int32Array, signal?: AbortSignal) {
+  const S = trm.config.seq_len;
+  const demos = Array.from(exampleRow).flatMap((row, e) => (row === 0 ? [e] : [])); // version 0 is the original
+  const candidates = known.flatMap((name, i) => (i > 0 && isOriginalArcName(name) ? [i] : []));
+  if (!candidates.length) throw new TrmError('no_identifiers', 'fit: this model has no trained task rows to start from (init nearest)');
+  const E = demos.length;
+  const chunk = Math.max(1, Math.floor(256 / E));
+  const tokenData = new Int32Array(E * S);
+  const labelData = new Int32Array(E * S);
+  demos.forEach((e, b) => {
+    tokenData.set(train.inputs.subarray(e * S, (e + 1) * S), b * S);
+    labelData.set(train.labels.subarray(e * S, (e + 1) * S), b * S);
+  });
+  let best = { index: candidates[0]!, loss: Infinity };
+  for (let c0 = 0; c0 < candidates.length; c0 += chunk) {
+    await listen(signal);
+    const ids = candidates.slice(c0, c0 + chunk);
+    const B = ids.length * E;
+    const losses = tf.tidy(() => {
+      const tokens = tf.tile(tf.tensor2d(tokenData, [E, S], 'int32'), [ids.length, 1]) as tf.Tensor2D;
+      const labels = tf.tile(tf.tensor2d(labelData, [E, S], 'int32'), [ids.length, 1]);
+      const rowIds = tf.tensor1d(
+        ids.flatMap((id) => Array<number>(E).fill(id)),
+        'int32',
+      );
+      const x = trm.embed(tokens, rowIds);
+      let carry = trm.initialCarry(B);
+      for (let k = 0; k < trm.config.halt_max_steps; k++) carry = trm.step(carry, x);
+      const { y } = carry;
+      const cells = tf.sum(tf.cast(tf.notEqual(labels, IGNORE_LABEL), 'float32'), -1);
+      const perDemo = tf.div(tf.sum(stablemaxCrossEntropy(trm.heads(y).logits, labels, IGNORE_LABEL), -1), tf.maximum(cells, 1));
+      return tf.mean(tf.reshape(perDemo, [ids.length, E]), 1);
+    });
+    const values = losses.dataSync();
+    losses.dispose();
+    values.forEach((loss, k) => {
+      if (loss < best.loss) best = { index: ids[k]!, loss };
+    });
+  }
+  return best;
 }
 
 /** One supervision step: T − 1 rounds without gradient, the last with the rows' gradient (the official 1-step gradient). */
@@ -195,6 +259,13 @@ export function withFittedRows(base: LoadedModel, fitted: readonly FittedRows[])
     metadata: { ...metadata, arc: { ...metadata.arc, identifiers: [...names, ...fitted.flatMap((f) => f.names)] } },
     dispose: () => puzzleEmb.dispose(),
   } satisfies LoadedPackage;
+}
+
+/** Yields to the event loop (so that an abort, a worker's message, can arrive), then throws if the fit was aborted. */
+async function listen(signal?: AbortSignal): Promise<void> {
+  if (!signal) return;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (signal.aborted) throw signal.reason ?? new DOMException('the fit was aborted', 'AbortError');
 }
 
 const isExact = ({ labelled, right }: { labelled: number; right: number }) => right === labelled;

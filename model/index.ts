@@ -9,7 +9,7 @@
  */
 export { createSolver, type CreateSolverOptions, type ModelSource } from './front-door.js';
 export type { Solver, Solution, SolutionBase, SolveOptions, SolveStep, Puzzle, Answer, TaskTypes, FitResult } from './solver.js';
-export type { FitOptions, FitProgress } from './arc-fit.js';
+export type { FitInit, FitOptions, FitProgress } from './arc-fit.js';
 export type { ArcTaskInput, ArcAttempt } from './arc-solver.js';
 export type { LoadedModel } from './load.js';
 export { MODELS, type ModelName, type ShippedModel } from './catalog.js';

@@ -96,6 +96,8 @@ export interface FitResult {
   versions: number;
   steps: number;
   last: FitProgress | null;
+  /** init 'nearest': the known task the rows started from. */
+  nearest?: { task: string; loss: number };
   seconds: number;
 }
 
@@ -243,7 +245,7 @@ export function solverFor<T extends TaskName>(model: LoadedModel, task: T): Solv
     if (current !== model) current.dispose();
     current = next;
     trm = createTrm(current.config, current.weights);
-    return { task: id, versions: rows.names.length, steps: rows.steps, last: rows.last, seconds: rows.seconds };
+    return { task: id, versions: rows.names.length, steps: rows.steps, last: rows.last, ...(rows.nearest && { nearest: rows.nearest }), seconds: rows.seconds };
   }
 
   const solveBatch = (task === 'arc' ? solveArcTasks : solveGrids) as Solver<T>['solveBatch'];

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
+import { FIT_INITS, type FitInit } from '../model/arc-fit.js';
 import { createTrm, solverFor } from '../model/core.js';
 import type { LoadedModel } from '../model/load.js';
 import { TrmError, type TaskName } from '../model/index.js';
@@ -19,7 +20,7 @@ import { SEARCH_HALTS, type SearchHalt } from '../model/tries.js';
 import type { Example } from '../model/data/source.js';
 import { answerChecker, answerSymmetries, openEvalSet, type EvalSet } from './lib/data-spec.js';
 import type { EvalReport } from './lib/eval-report.js';
-import { checkOutputFile, integer, parseOptions, runCli, UsageError } from './lib/cli.js';
+import { checkOutputFile, choice, decimal, integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <spec> [--data <spec> ...] [options]
 
@@ -43,9 +44,11 @@ const USAGE = `usage: npm run eval -- --model <run dir or checkpoint> --data <sp
                       the model's own rows: new puzzle rows trained for <steps> updates on the task's
                       demonstrations, then voting; for tasks the model never saw (e.g. heldout=<n>);
                       0 with --fit-init blank answers with zero rows (the official blank id)
-  --fit-init mean|blank
-                      the new rows' start: the mean trained row (default) or zeros (the official new id)
+  --fit-init mean|blank|nearest
+                      the new rows' start: the mean trained row (default), zeros (the official new id) or
+                      the row of the known task under which the model best predicts the demonstrations
   --fit-batch <n>     demonstrations per fit update (default 16)
+  --fit-lr <x>        the fit's SignSGD learning rate (default 0.01, the official puzzle_emb_lr)
   --json <file>       write the results as JSON, with which examples were solved (for npm run compare;
                       with --fit, each task's pass@1, pass@2, fit time and last loss)`;
 
@@ -65,6 +68,7 @@ async function main(): Promise<number> {
       fit: { type: 'string' },
       'fit-init': { type: 'string', default: 'mean' },
       'fit-batch': { type: 'string', default: '16' },
+      'fit-lr': { type: 'string', default: '0.01' },
       help: { type: 'boolean' },
     },
   }).values;
@@ -79,7 +83,8 @@ async function main(): Promise<number> {
   const seed = integer('seed', o.seed!, 0);
   const fitSteps = integer('fit', o.fit, 0);
   const fitBatch = integer('fit-batch', o['fit-batch']!, 1);
-  if (o['fit-init'] !== 'mean' && o['fit-init'] !== 'blank') throw new UsageError(`--fit-init must be mean or blank, got ${JSON.stringify(o['fit-init'])}`);
+  const fitLr = decimal('fit-lr', o['fit-lr'], Number.MIN_VALUE)!;
+  const fitInit = choice('fit-init', o['fit-init']!, FIT_INITS);
   if (o.json) await checkOutputFile('json', o.json); // before the evaluation, not after it
 
   await initBackend('wasm');
@@ -89,7 +94,7 @@ async function main(): Promise<number> {
   // Every set is checked before any is evaluated.
   if (fitSteps !== undefined) {
     if (sets.some((set) => !set.arc)) throw new UsageError('--fit is for ARC sets (arc:…): Sudoku and Maze models have no per-task rows to fit');
-    const report = await fitSets(model, sets, { steps: fitSteps, init: o['fit-init'] as 'mean' | 'blank', batch: fitBatch, seed: Math.max(seed, 1) });
+    const report = await fitSets(model, sets, { steps: fitSteps, init: fitInit, batch: fitBatch, lr: fitLr, seed: Math.max(seed, 1) });
     if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
     return 0;
   }
@@ -163,18 +168,22 @@ interface FittedTask {
   /** Fraction of the task's test inputs whose output is attempt 1 (pass1), or attempt 1 or 2 (pass2). */
   pass1: number;
   pass2: number;
+  /** Share of the test outputs' cells attempt 1 gets right (a wrong-sized attempt gets none). */
+  cells: number;
+  /** init 'nearest': the known task the rows started from. */
+  nearest?: string;
   seconds: number;
   loss: number | null;
   exact: number | null;
 }
 
 /** --fit: every task of each ARC set fitted from its demonstrations, then answered by voting over the fitted versions. */
-async function fitSets(model: LoadedModel, sets: EvalSet[], options: { steps: number; init: 'mean' | 'blank'; batch: number; seed: number }) {
+async function fitSets(model: LoadedModel, sets: EvalSet[], options: { steps: number; init: FitInit; batch: number; lr: number; seed: number }) {
   await registerGradients();
   const solver = solverFor(model, 'arc'); // owns the model
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   console.log(
-    `fit     ${options.steps} updates per task of ${options.batch} demonstrations · rows start from ${options.init === 'mean' ? 'the mean trained row' : 'zeros'} · seed ${options.seed}`,
+    `fit     ${options.steps} updates per task of ${options.batch} demonstrations · rows start from ${{ mean: 'the mean trained row', blank: 'zeros', nearest: 'the nearest known task' }[options.init]} · lr ${options.lr} · seed ${options.seed}`,
   );
   const results = [];
   try {
@@ -192,21 +201,30 @@ async function fitSets(model: LoadedModel, sets: EvalSet[], options: { steps: nu
         const right = (k: 1 | 2) =>
           task.test.filter((p, i) => [answer.attempts[i]!.attempt_1, answer.attempts[i]!.attempt_2].slice(0, k).some((g) => JSON.stringify(g) === JSON.stringify(p.output)))
             .length / task.test.length;
-        tasks.push({ id, pass1: right(1), pass2: right(2), seconds: fit.seconds, loss: fit.last?.loss ?? null, exact: fit.last?.exact ?? null });
+        const cells = task.test.reduce((sum, p, i) => sum + cellsRight(answer.attempts[i]!.attempt_1, p.output!), 0) / task.test.length;
+        const last = { loss: fit.last?.loss ?? null, exact: fit.last?.exact ?? null };
+        tasks.push({ id, pass1: right(1), pass2: right(2), cells, ...(fit.nearest && { nearest: fit.nearest.task }), seconds: fit.seconds, ...last });
         bar.increment();
       }
       bar.stop();
       const mean = (f: (t: FittedTask) => number) => tasks.reduce((s, t) => s + f(t), 0) / Math.max(tasks.length, 1);
       const passAt = { 1: mean((t) => t.pass1), 2: mean((t) => t.pass2) };
       console.log(
-        `${fitName(set.description)}: ${tasks.length} tasks fitted · pass@1 ${pct(passAt[1])} · pass@2 ${pct(passAt[2])} · ${mean((t) => t.seconds).toFixed(1)} s per fit`,
+        `${fitName(set.description)}: ${tasks.length} tasks fitted · pass@1 ${pct(passAt[1])} · pass@2 ${pct(passAt[2])} · cells ${pct(mean((t) => t.cells))} · ${mean((t) => t.seconds).toFixed(1)} s per fit`,
       );
-      results.push({ data: set.description, passAt, tasks });
+      results.push({ data: set.description, passAt, cells: mean((t) => t.cells), tasks });
     }
   } finally {
     solver.dispose();
   }
   return { model: model.source.name, fit: options, results };
+}
+
+/** The share of `expected`'s cells that `attempt` matches; none when its shape differs. */
+function cellsRight(attempt: number[][], expected: number[][]): number {
+  if (attempt.length !== expected.length || attempt.some((row, r) => row.length !== expected[r]!.length)) return 0;
+  const cells = expected.flat();
+  return attempt.flat().filter((v, i) => v === cells[i]).length / Math.max(cells.length, 1);
 }
 
 /** A set's name in 60 columns, keeping its end (the split and "first n of m"), not its start. */

@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { FIT_INITS } from '../model/arc-fit.js';
 import { countParameters } from '../model/cost.js';
 import type { ArcTaskInput, Puzzle, Solution, Solver, TaskName } from '../model/index.js';
 import { getTask } from '../model/tasks/index.js';
@@ -14,7 +15,7 @@ import { SEARCH_HALTS, type SearchHalt } from '../model/core.js';
 import { initBackend, type BackendName } from '../model/runtime/node-backend.js';
 import { createSolver } from '../model/runtime/node.js';
 import { loadModelFromPath } from '../model/runtime/node-files.js';
-import { integer, parseOptions, runCli, UsageError } from './lib/cli.js';
+import { choice, integer, parseOptions, runCli, UsageError } from './lib/cli.js';
 
 const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task sudoku|maze|arc
          (--puzzle <text> | --puzzle-file <file>) [options]
@@ -36,7 +37,9 @@ const USAGE = `usage: npm run solve -- --model <checkpoint or run folder> --task
   --id <task id>        ARC: the task's id, which the model must know (default: the file's name)
   --fit <steps>         ARC: a task the model never saw: first fit new puzzle rows for it on its
                         demonstration pairs (<steps> updates, weights frozen; model/arc-fit.ts), then vote
-  --fit-init mean|blank the new rows' start: the mean trained row (default) or zeros
+  --fit-init mean|blank|nearest
+                        the new rows' start: the mean trained row (default), zeros (the official new id)
+                        or the row of the known task whose row best predicts the demonstrations
   --backend wasm|cpu    TF.js backend (default wasm)
   --json                print one JSON object instead of text`;
 
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
   const seed = integer('seed', o.seed!, 0);
   const maxSteps = integer('max-steps', o['max-steps'], 1);
   const fitSteps = integer('fit', o.fit, 0);
-  if (o['fit-init'] !== 'mean' && o['fit-init'] !== 'blank') throw new UsageError(`--fit-init must be mean or blank, got ${JSON.stringify(o['fit-init'])}`);
+  const fitInit = choice('fit-init', o['fit-init']!, FIT_INITS);
   if (o.backend !== 'wasm' && o.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${JSON.stringify(o.backend)}`);
   await initBackend(o.backend as BackendName);
   const model = await loadModelFromPath(o.model, { ...(o.task ? { task: getTask(o.task).name } : {}), ...(o.config ? { configPath: o.config } : {}) });
@@ -134,11 +137,12 @@ async function main(): Promise<void> {
       const every = Math.max(1, Math.round(fitSteps / 10));
       const fit = await (solver as Solver<'arc'>).fit(puzzle as ArcTaskInput, {
         steps: fitSteps,
-        init: o['fit-init'] as 'mean' | 'blank',
+        init: fitInit,
         seed: Math.max(seed, 1),
         onProgress: (p) =>
           p.step % every === 0 && log(`fit ${String(p.step).padStart(5)}/${p.steps}  loss ${p.loss.toFixed(3)}  demonstrations right ${(100 * p.exact).toFixed(0)} %`),
       });
+      if (fit.nearest) log(`nearest known task ${fit.nearest.task} (demonstrations' loss ${fit.nearest.loss.toFixed(3)}): the rows start from its row`);
       log(`fitted ${fit.versions} rows for task ${fit.task} in ${fit.seconds.toFixed(1)} s`);
     }
     result = await solver.solve(puzzle as Puzzle<TaskName>, {

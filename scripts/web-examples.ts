@@ -3,9 +3,11 @@
  *
  * Writes worker/web/examples.json, the demo page's examples: a few puzzles per difficulty from the
  * sets the default models' cards evaluate (Kaggle curated Sudoku levels, ../shared/data; held-out
- * generated 10×10 mazes by shortest-path length), so the page shows the models where they were measured.
+ * generated 10×10 mazes by shortest-path length; for ARC, tasks of the shipped model's split: training tasks
+ * whose test pairs it trained on, evaluation tasks whose test outputs it never saw, and tasks held out of its
+ * training altogether, which the page fits first), so the page shows the models where they were measured.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatMaze, formatSudoku, sudokuCodec } from '../model/tasks/index.js';
 import { parseOptions, runCli } from './lib/cli.js';
@@ -13,6 +15,12 @@ import { openEvalSet } from './lib/data-spec.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const PER_LEVEL = 3;
+// The shipped ARC model's split (its recipe's data spec), and how each group of its tasks is taken from it.
+const ARC_GROUPS: [string, (spec: string) => string][] = [
+  ['training task (test pair trained on)', (spec) => spec.replace(':test=evaluation', ':test=training').replace(/:holdout=\d+/, '')],
+  ['evaluation task (test output never trained on)', (spec) => spec],
+  ['held out (never trained on: fit first)', (spec) => spec.replace(':holdout=', ':heldout=')],
+];
 const KAGGLE = ['Beginner', 'Easy', 'Medium', 'Hard', 'Expert'];
 // The maze card's evaluation sets: seed and shortest-path length.
 const MAZES: [string, number, number][] = [
@@ -37,9 +45,18 @@ async function main(): Promise<void> {
     const set = await openEvalSet(spec);
     maze.push({ level, source: spec, puzzles: set.examples.map((e) => formatMaze({ rows: 10, cols: 10, cells: Uint8Array.from(e.tokens) })) });
   }
+  const recipe = JSON.parse(await readFile(join(ROOT, 'model/weights/arc/recipe.json'), 'utf8')) as { phases: { data: string }[] };
+  const arc = [];
+  for (const [level, specOf] of ARC_GROUPS) {
+    const spec = specOf(recipe.phases[0]!.data);
+    const tasks = Object.entries((await openEvalSet(spec.replace('../shared', join(ROOT, '../shared')))).arc!.testPuzzles).sort(([a], [b]) => (a < b ? -1 : 1));
+    const puzzles = tasks.slice(0, PER_LEVEL).map(([id, task]) => ({ id, ...task }));
+    arc.push({ level, source: `${spec}, the first ${PER_LEVEL} tasks by id`, puzzles });
+  }
   const out = join(ROOT, 'worker/web/examples.json');
-  await writeFile(out, `${JSON.stringify({ generatedBy: 'npx tsx scripts/web-examples.ts', sudoku, maze }, null, 1)}\n`);
-  console.log(`wrote ${out}: ${sudoku.length} Sudoku levels, ${maze.length} maze levels, ${PER_LEVEL} each`);
+  const json = JSON.stringify({ generatedBy: 'npx tsx scripts/web-examples.ts', sudoku, maze, arc }, null, 1);
+  await writeFile(out, `${json.replace(/\[[\d,\s]*\]/g, (row) => row.replace(/\s+/g, ''))}\n`); // a grid row on one line
+  console.log(`wrote ${out}: ${sudoku.length} Sudoku levels, ${maze.length} maze levels, ${arc.length} ARC groups, ${PER_LEVEL} each`);
 }
 
 runCli('web-examples', 'usage: npx tsx scripts/web-examples.ts', main);

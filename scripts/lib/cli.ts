@@ -30,6 +30,12 @@ export function integer(name: string, text: string | undefined, min: number): nu
   return n;
 }
 
+/** An option that takes one of `values`. */
+export function choice<T extends string>(name: string, text: string, values: readonly T[]): T {
+  if (!(values as readonly string[]).includes(text)) throw new UsageError(`--${name} must be one of ${values.join(', ')}, got ${JSON.stringify(text)}`);
+  return text as T;
+}
+
 /** An option's decimal number ≥ `min` (1.5, 1e-4; not '', 'Infinity' or hex). */
 export function decimal(name: string, text: string | undefined, min = 0): number | undefined {
   if (text === undefined) return undefined;

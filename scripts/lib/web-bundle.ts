@@ -141,6 +141,7 @@ export async function buildWeb(outDir: string): Promise<WebBuild> {
     ['wasm (SIMD, the one Chromium loads)', ['tfjs-backend-wasm-simd.wasm']],
     ['sudoku model', await weights('sudoku')],
     ['maze model', await weights('maze')],
+    ['ARC model', await weights('arc')],
   ];
   const loads = [];
   for (const [name, files] of groups) {

@@ -121,6 +121,20 @@ describe('test-time fit of an unseen ARC task', () => {
     solver.dispose();
   }, 60_000);
 
+  it("init 'nearest' starts from the row of the known task the new one repeats, which answers it before any update", async () => {
+    const again = { id: 'repaint2', ...paintTask(2, 11) }; // paint2 on other grids, under a new id
+    const input = { id: again.id, train: again.train, test: again.test.map((p) => ({ input: p.input })) };
+    const solver = await createSolver({ model: await load(), task: 'arc' });
+    const blank = await solver.fit(input, { steps: 0, init: 'blank' });
+    expect(blank.nearest).toBeUndefined();
+    const fit = await solver.fit(input, { steps: 0, init: 'nearest' });
+    expect(fit.nearest?.task).toBe('paint2');
+    expect(fit.nearest!.loss).toBeGreaterThan(0);
+    expect((await solver.solve(input)).solution[0]).toEqual(again.test[0]!.output);
+    await expect(solver.fit(input, { init: 'closest' as never })).rejects.toThrow(/init must be one of mean, blank, nearest, got "closest"/);
+    solver.dispose();
+  }, 30_000);
+
   it('leaks no tensors: a refit replaces the task rows, dispose frees what fit made', async () => {
     const pkg = await load();
     const start = tf.memory().numTensors;
@@ -129,6 +143,8 @@ describe('test-time fit of an unseen ARC task', () => {
     await solver.fit(task, { steps: 4, init: 'blank' });
     const afterOne = tf.memory().numTensors;
     await solver.fit(task, { steps: 4 });
+    expect(tf.memory().numTensors).toBe(afterOne);
+    await solver.fit(task, { steps: 4, init: 'nearest' });
     expect(tf.memory().numTensors).toBe(afterOne);
     expect(solver.model.weights.puzzleEmb!.shape[0]).toBe(pkg.config.num_puzzle_identifiers + 9);
     solver.dispose();
@@ -143,6 +159,7 @@ describe('test-time fit of an unseen ARC task', () => {
     await expect(solver.fit({ id: 'x', train: unseen.train, test: unseen.test }, { steps: -1 })).rejects.toThrow(/steps must be a whole number ≥ 0/);
     const aborted = AbortSignal.abort(new Error('stop now'));
     await expect(solver.fit({ id: 'x', train: unseen.train, test: unseen.test }, { signal: aborted })).rejects.toThrow('stop now');
+    await expect(solver.fit({ id: 'x', train: unseen.train, test: unseen.test }, { signal: aborted, init: 'nearest' })).rejects.toThrow('stop now');
     solver.dispose();
     const sudoku = await createNodeSolver({ model: 'sudoku' });
     await expect(sudoku.fit({ id: 'x', train: unseen.train, test: unseen.test })).rejects.toThrow(/only ARC models/);

@@ -53,6 +53,12 @@ describe('test-time fit from the CLIs (solve --fit, eval --fit)', () => {
     const unknown = await cli('solve', '--model', pkg, '--puzzle-file', join(dir, 't1.json'));
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/no puzzle rows for ARC task "t1".*Fit the task first.*--fit <steps>; the edge API does not fit/);
+    const nearest = await cli('solve', '--model', pkg, '--puzzle-file', join(dir, 't1.json'), '--fit', '0', '--fit-init', 'nearest');
+    expect(nearest.code).toBe(0);
+    expect(nearest.out).toMatch(/nearest known task t[34] \(demonstrations' loss \d+\.\d{3}\): the rows start from its row/);
+    const badInit = await cli('solve', '--model', pkg, '--puzzle-file', join(dir, 't1.json'), '--fit', '1', '--fit-init', 'closest');
+    expect(badInit.code).toBe(2);
+    expect(badInit.err).toMatch(/--fit-init must be one of mean, blank, nearest, got "closest"/);
     const sudoku = await cli('solve', '--model', 'model/weights/sudoku', '--puzzle', '.'.repeat(81), '--fit', '2');
     expect(sudoku.code).toBe(2);
     expect(sudoku.err).toMatch(/--fit is for ARC tasks \(a sudoku model has no per-task rows to fit\)/);
@@ -62,12 +68,16 @@ describe('test-time fit from the CLIs (solve --fit, eval --fit)', () => {
     const json = join(dir, 'fit.json');
     const r = await cli('eval', '--model', pkg, '--data', `${base}:heldout=2`, '--fit', '2', '--fit-init', 'blank', '--json', json);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/fit {5}2 updates per task of 16 demonstrations · rows start from zeros · seed 1/);
-    expect(r.out).toMatch(/the 2 held out\): 2 tasks fitted · pass@1 \d+\.\d% · pass@2 \d+\.\d% · \d+\.\d s per fit/);
+    expect(r.out).toMatch(/fit {5}2 updates per task of 16 demonstrations · rows start from zeros · lr 0.01 · seed 1/);
+    expect(r.out).toMatch(/the 2 held out\): 2 tasks fitted · pass@1 \d+\.\d% · pass@2 \d+\.\d% · cells \d+\.\d% · \d+\.\d s per fit/);
     const report = JSON.parse(await readFile(json, 'utf8'));
-    expect(report.fit).toEqual({ steps: 2, init: 'blank', batch: 16, seed: 1 });
+    expect(report.fit).toEqual({ steps: 2, init: 'blank', batch: 16, lr: 0.01, seed: 1 });
     expect(report.results[0].tasks.map((t: { id: string }) => t.id).sort()).toEqual(['t1', 't2']);
-    for (const t of report.results[0].tasks) expect(t.pass2).toBeGreaterThanOrEqual(t.pass1);
+    for (const t of report.results[0].tasks) {
+      expect(t.pass2).toBeGreaterThanOrEqual(t.pass1);
+      expect(t.cells).toBeGreaterThanOrEqual(t.pass1); // a right attempt 1 has every cell right
+      expect(t.cells).toBeLessThanOrEqual(1);
+    }
     const refused = await cli('eval', '--model', pkg, '--data', `${base}:heldout=2`);
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/its puzzle identifiers are not the model's .*for tasks it never saw, use --fit/);

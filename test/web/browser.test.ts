@@ -21,6 +21,7 @@ import { startWranglerDev } from '../../scripts/lib/wrangler-dev.js';
 import { buildWeb, SOLVER_GZIP_LIMIT, WASM_FILES, type WebBuild } from '../../scripts/lib/web-bundle.js';
 import { ROOT } from '../helpers/paths.js';
 import expected from '../worker/expected.json' with { type: 'json' };
+import examples from '../../worker/web/examples.json' with { type: 'json' };
 
 const SUDOKU = expected.sudoku[0]!.puzzle;
 const MAZE = expected.maze[0]!.puzzle;
@@ -67,7 +68,7 @@ describe('npm run build:web', () => {
   it('writes one static folder: bundles, declarations, wasm binaries, models and the demo, within the size budget', () => {
     const names = build.files.map((f) => f.file);
     expect(names).toEqual(expect.arrayContaining(['trm-edge.js', 'trm-components.js', 'browser-worker.js', 'demo.js', 'sw.js']));
-    for (const f of [...WASM_FILES, 'index.html', 'demo.css', 'trm-edge.d.ts', 'weights/sudoku/model.json', 'weights/maze/model.json'])
+    for (const f of [...WASM_FILES, 'index.html', 'demo.css', 'trm-edge.d.ts', 'weights/sudoku/model.json', 'weights/maze/model.json', 'weights/arc/model.json'])
       expect(() => readFileSync(join(build.out, f)), f).not.toThrow();
     const solverJs = build.loads.find((l) => l.name.startsWith('solver JS'))!;
     console.log(build.loads.map((l) => `${l.name}: ${l.raw} B raw, ${l.gzip} B gzip`).join('\n'));
@@ -249,6 +250,23 @@ const state = (page: Page, tag: string) =>
     return { state: el.dataset.state, step: Number(el.dataset.step), verified: el.dataset.verified, solution: el.solution, cells, status };
   }, tag);
 
+/** The demo page's ARC section: pick a task, press a button, wait for the outcome; the drawn attempts. */
+async function arcRun(page: Page, task: string, button: 'solve' | 'fit') {
+  await page.waitForSelector('#arc-task option', { state: 'attached' });
+  await page.selectOption('#arc-task', { label: task });
+  await page.click(`#arc-${button}`);
+  await page.waitForFunction(() => ['solved', 'error'].includes(document.querySelector<HTMLElement>('#arc')!.dataset.state!), null, { timeout: 120_000 });
+  return page.evaluate(() => {
+    const grids = (role: string) => [...document.querySelectorAll<HTMLElement>(`#arc [data-role="${role}"]`)].map((e) => JSON.parse(e.dataset.grid!));
+    const attempts = grids('attempt-1').map((attempt_1, i) => ({ attempt_1, attempt_2: grids('attempt-2')[i] }));
+    return { state: document.querySelector<HTMLElement>('#arc')!.dataset.state, status: document.querySelector('#arc-status')!.textContent!, attempts };
+  });
+}
+
+const [, ARC_KNOWN, ARC_HELD_OUT] = examples.arc.map((group) => group.puzzles[0]!);
+const withoutOutputs = (t: typeof ARC_KNOWN) => ({ ...t, test: t.test.map((p) => ({ input: p.input })) });
+const attemptsOf = (s: { attempts: { attempt_1: number[][]; attempt_2: number[][] }[] }) => s.attempts.map(({ attempt_1, attempt_2 }) => ({ attempt_1, attempt_2 }));
+
 describe('the demo page and its components', () => {
   for (const worker of [true, false]) {
     it(`solves a Sudoku and a maze in the page ${worker ? 'in a worker' : 'on the main thread'}, animating every step, with no console errors`, async () => {
@@ -287,6 +305,32 @@ describe('the demo page and its components', () => {
       await page.context().close();
     });
   }
+
+  it('answers an ARC task with the shipped model as Node does, and a held-out one only after fitting it in the page', async () => {
+    const solver = await createSolver({ model: 'arc', backend: 'wasm' });
+    const known = attemptsOf(await solver.solve(withoutOutputs(ARC_KNOWN)));
+    await solver.fit(withoutOutputs(ARC_HELD_OUT), { steps: 2 });
+    const fitted = attemptsOf(await solver.solve(withoutOutputs(ARC_HELD_OUT)));
+    solver.dispose();
+
+    const { page, errors } = await open('./');
+    const answered = await arcRun(page, ARC_KNOWN.id, 'solve');
+    expect(answered.state, answered.status).toBe('solved');
+    expect(answered.attempts).toEqual(known);
+    const right = ARC_KNOWN.test.filter((p, i) => [known[i]!.attempt_1, known[i]!.attempt_2].some((g) => JSON.stringify(g) === JSON.stringify(p.output))).length;
+    expect(answered.status).toBe(`${right} of ${ARC_KNOWN.test.length} test outputs among the two attempts (pass@2).`);
+    const refused = await arcRun(page, ARC_HELD_OUT.id, 'solve');
+    expect(refused.state).toBe('error');
+    expect(refused.status).toMatch(/no puzzle rows for ARC task .* press “Fit, then solve”/);
+    await page.fill('#arc-steps', '2');
+    const afterFit = await arcRun(page, ARC_HELD_OUT.id, 'fit');
+    expect(afterFit.state, afterFit.status).toBe('solved');
+    expect(afterFit.attempts).toEqual(fitted);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-arc.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 
   it('works offline on the next visit: the service worker kept the page, the bundles, the wasm and the models', async () => {
     const own = await serveFolder(build.out); // this test's server, stopped after the first visit
@@ -418,7 +462,17 @@ describe('the demo page as `npm start` serves it (wrangler dev)', () => {
       const viaApi = await solveOnce();
       expect(inPage).toEqual({ solution: node.sudoku!.solution, steps: node.sudoku!.steps, api: null });
       expect(viaApi).toEqual({ solution: node.sudoku!.solution, steps: node.sudoku!.steps, api: '' });
-      expect(errors).toEqual([]);
+      // ARC through the API: the same attempts as in the page; no fitting there.
+      await page.getByLabel('in this browser').check();
+      const arcInPage = await arcRun(page, ARC_KNOWN.id, 'solve');
+      await page.getByLabel('through the edge API').check();
+      const arcViaApi = await arcRun(page, ARC_KNOWN.id, 'solve');
+      expect(arcViaApi.state, arcViaApi.status).toBe('solved');
+      expect(arcViaApi.attempts).toEqual(arcInPage.attempts);
+      expect(await page.isDisabled('#arc-fit')).toBe(true);
+      const refused = await arcRun(page, ARC_HELD_OUT.id, 'solve');
+      expect(refused.status).toMatch(/the edge API does not fit/);
+      expect(errors).toEqual([expect.stringMatching(/status of 422 .*\/v1\/solve/)]); // Chromium logs the refused request; nothing else went wrong
       await page.context().close();
     } finally {
       dev.stop();

@@ -1,10 +1,11 @@
 /**
- * The demo page (index.html): both components, examples per difficulty from the sets the default
- * models were evaluated on (examples.json, from scripts/web-examples.ts), and switches between
- * solving in the page (worker or main thread) and through the edge API. A service worker keeps
+ * The demo page (index.html): both components and the ARC section (arc.ts), examples per difficulty
+ * from the sets the default models were evaluated on (examples.json, from scripts/web-examples.ts),
+ * and switches between solving in the page (worker or main thread) and through the edge API. A service worker keeps
  * the page, the bundles and the models for offline visits.
  */
 import '../../model/runtime/components/index.js';
+import { arcSection, type ArcExample, type ArcSettings } from './arc.js';
 
 interface Level<P> {
   level: string;
@@ -14,11 +15,17 @@ interface Level<P> {
 interface Examples {
   sudoku: Level<string>[];
   maze: Level<string[]>[];
+  arc: Level<ArcExample>[];
 }
 
 const settings = document.querySelector<HTMLFormElement>('#settings')!;
 const sudoku = document.querySelector('trm-sudoku')!;
 const maze = document.querySelector('trm-maze')!;
+
+function arcSettings(): ArcSettings {
+  const form = new FormData(settings);
+  return { where: form.get('where') === 'api' ? 'api' : 'browser', worker: form.get('thread') === 'worker', halt: form.get('mode') === 'q' ? 'q' : 'never' };
+}
 
 function applySettings(): void {
   const form = new FormData(settings);
@@ -54,5 +61,6 @@ applySettings();
 const examples = (await (await fetch(new URL('./examples.json', import.meta.url))).json()) as Examples;
 picker('sudoku', examples.sudoku, (p) => (sudoku.value = p));
 picker('maze', examples.maze, (p) => (maze.value = p.join('\n')));
+settings.addEventListener('change', arcSection(document.querySelector('#arc')!, examples.arc, arcSettings));
 
 if ('serviceWorker' in navigator) navigator.serviceWorker.register(new URL('./sw.js', import.meta.url)).catch(() => {});
