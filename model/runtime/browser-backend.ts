@@ -10,6 +10,7 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { setBackend } from '../backend.js';
 import { BackendError } from '../errors.js';
 import type { TrmConfig } from '../config.js';
+import type { LoadedModel } from '../load.js';
 import type { PackageMetadata } from '../pack/format.js';
 
 export interface BrowserBackendOptions {
@@ -25,6 +26,12 @@ export interface BrowserBackendOptions {
 export interface ModelInfo {
   config: TrmConfig;
   metadata?: PackageMetadata;
+}
+
+/** A solver's model as ModelInfo (with the rows and names `fit` added, once it has fitted). */
+export function modelInfo(model: LoadedModel): ModelInfo {
+  const { config, metadata } = model as LoadedModel & { metadata?: PackageMetadata };
+  return { config, ...(metadata ? { metadata } : {}) };
 }
 
 let started: Promise<string> | null = null;

@@ -23,7 +23,7 @@ export interface BrowserSolverOptions<T extends TaskName = TaskName> extends Omi
   worker?: boolean;
 }
 
-/** The Node solver's shape; `model` tells the config and metadata (the weights may live in the worker). */
+/** The Node solver's shape; `model` tells the config and metadata (the weights may live in the worker), with the rows `fit` added. */
 export interface BrowserSolver<T extends TaskName = TaskName> extends Pick<Solver<T>, 'task' | 'maxTries' | 'solve' | 'solveBatch' | 'fit' | 'dispose'> {
   readonly model: ModelInfo;
   /** Where it runs: 'worker' or 'main'. */
@@ -117,14 +117,21 @@ async function workerSolver<T extends TaskName>(options: BrowserSolverOptions<T>
     const { onStep, signal, yieldEachStep: _, ...rest } = solveOptions;
     return abortable(signal, () => call<Solution<T>[]>({ type: 'solve', puzzles: [...puzzles], options: { ...rest, steps: Boolean(onStep) } }, onStep as SolveOptions['onStep']));
   };
+  let current = info.model; // replaced by each fit's, which names the new rows
   const fit = async (task: ArcTaskInput, fitOptions: FitOptions = {}): Promise<FitResult> => {
     const { onProgress: onFit, signal, ...rest } = fitOptions;
-    return abortable(signal, () => call<FitResult>({ type: 'fit', task, options: { ...rest, progress: Boolean(onFit) } }, undefined, onFit));
+    const { model: fitted, ...result } = await abortable(signal, () =>
+      call<FitResult & { model: ModelInfo }>({ type: 'fit', task, options: { ...rest, progress: Boolean(onFit) } }, undefined, onFit),
+    );
+    current = fitted;
+    return result;
   };
   return {
     task: info.task as T,
     maxTries: info.maxTries,
-    model: info.model,
+    get model() {
+      return current;
+    },
     thread: 'worker',
     backend: info.backend,
     solveBatch,

@@ -4,9 +4,8 @@
  * event loop, so an abort message is read between steps.
  */
 import { loadPackageUrl, openSolver } from '../front-door.js';
-import type { LoadedPackage } from '../pack/read.js';
 import type { Solver } from '../solver.js';
-import { initBrowserBackend, registerBrowserGradients } from './browser-backend.js';
+import { initBrowserBackend, modelInfo, registerBrowserGradients } from './browser-backend.js';
 import { toWire, type FromWorker, type ToWorker } from './browser-protocol.js';
 
 // A dedicated worker's global, typed without the WebWorker lib (it clashes with DOM in one program).
@@ -23,8 +22,7 @@ scope.onmessage = async ({ data }) => {
       const { model, task, ...backendOptions } = data.request;
       const backend = await initBrowserBackend(backendOptions);
       solver = await openSolver({ model, ...(task ? { task } : {}), onProgress: (fraction) => post({ type: 'progress', id, fraction }) }, loadPackageUrl);
-      const { config, metadata } = solver.model as Partial<LoadedPackage> & typeof solver.model;
-      post({ type: 'opened', id, info: { task: solver.task, maxTries: solver.maxTries, model: { config, ...(metadata ? { metadata } : {}) }, backend } });
+      post({ type: 'opened', id, info: { task: solver.task, maxTries: solver.maxTries, model: modelInfo(solver.model), backend } });
       return;
     }
     const controller = new AbortController();
@@ -37,7 +35,7 @@ scope.onmessage = async ({ data }) => {
         signal: controller.signal,
         ...(progress ? { onProgress: (p) => post({ type: 'fit-progress', id, progress: p }) } : {}),
       });
-      post({ type: 'result', id, value });
+      post({ type: 'result', id, value: { ...value, model: modelInfo(solver!.model) } }); // the page's `model` then names the new rows
       return;
     }
     const { steps, ...options } = data.options;

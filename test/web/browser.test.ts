@@ -182,6 +182,7 @@ describe('the page API (trm-edge.js) in Chromium', () => {
     const nodeSolver = await createSolver({ model: join(build.out, 'arc-test'), task: 'arc' });
     const nodeFit = await nodeSolver.fit(t1, { steps: 3 });
     const nodeAnswer = await nodeSolver.solve(t1);
+    const nodeNames = (nodeSolver.model as unknown as { metadata: { arc: { identifiers: string[] } } }).metadata.arc.identifiers.slice(2); // after '<blank>', 't2'
     nodeSolver.dispose();
 
     const { page, errors } = await open('api.html');
@@ -193,12 +194,15 @@ describe('the page API (trm-edge.js) in Chromium', () => {
         const solver = await trm.createSolver({ model: './arc-test/', task: 'arc', worker });
         const unknown = await solver.solve(task).catch((e) => e.code);
         const progress: number[] = [];
+        const names = () => solver.model.metadata?.arc?.identifiers ?? [];
+        const before = names().length;
         const fit = await solver.fit(task, { steps: 3, onProgress: (p) => progress.push(p.step) });
+        const added = names().slice(before);
         const answer = await solver.solve(task);
         const controller = new AbortController();
         const aborted = await solver.fit(task, { steps: 200, signal: controller.signal, onProgress: (p) => p.step === 2 && controller.abort() }).catch((e) => e.name);
         solver.dispose();
-        results.push({ worker, unknown, progress, versions: fit.versions, attempts: answer.attempts, aborted });
+        results.push({ worker, unknown, progress, versions: fit.versions, added, attempts: answer.attempts, aborted });
       }
       return results;
     }, t1);
@@ -206,6 +210,8 @@ describe('the page API (trm-edge.js) in Chromium', () => {
       expect(r.unknown, `worker ${r.worker}`).toBe('unknown_task');
       expect(r.progress).toEqual([1, 2, 3]);
       expect(r.versions).toBe(nodeFit.versions);
+      expect(r.added).toEqual(nodeNames); // the page's model names the fitted rows, as Node's does
+      expect(r.added).toHaveLength(nodeFit.versions);
       expect(r.attempts).toEqual(nodeAnswer.attempts);
       expect(r.aborted).toBe('AbortError');
     }
