@@ -18,8 +18,7 @@ import type { LoadedModel } from './load.js';
 import type { LoadedPackage } from './pack/read.js';
 import { createRng } from './rng.js';
 import { canvasSide, isOriginalArcName, parseArcName } from './tasks/arc.js';
-import { stablemaxCrossEntropy } from './stablemax.js';
-import { actLoss, IGNORE_LABEL } from './train/loss.js';
+import { actLoss, lmLossRows } from './train/loss.js';
 import { signSgdRows } from './train/sign-sgd.js';
 import { score } from './train/trainer.js';
 import type { Carry, Trm } from './trm.js';
@@ -120,9 +119,9 @@ export async function fitArcRows(trm: Trm, known: readonly string[], input: ArcT
   const nearest = init === 'nearest' ? await nearestTask(trm, known, train, exampleRow, signal) : undefined;
   const start = tf.tidy(() => {
     const table = trm.weights.puzzleEmb!;
-    const trained = tf.slice(table, [1, 0], [-1, -1]); // row 0 is the blank id
-    const row = nearest ? tf.slice(table, [nearest.index, 0], [1, -1]) : init === 'mean' && trained.shape[0] > 0 ? tf.mean(trained, 0, true) : tf.zeros([1, ndim]);
-    return tf.tile(row, [names.length, 1]);
+    if (nearest) return tf.tile(tf.slice(table, [nearest.index, 0], [1, -1]), [names.length, 1]);
+    if (init === 'mean' && table.shape[0] > 1) return tf.tile(tf.mean(tf.slice(table, [1, 0], [-1, -1]), 0, true) /* row 0 is the blank id */, [names.length, 1]);
+    return tf.zeros([names.length, ndim]);
   });
   const zeros = tf.zeros([batch, ndim]);
   const [table, scratch] = [tf.variable(start, false), tf.variable(zeros, true)];
@@ -134,12 +133,7 @@ export async function fitArcRows(trm: Trm, known: readonly string[], input: ArcT
     while (step < steps) {
       const picks = Array.from({ length: batch }, () => rng.int(0, examples));
       const rowIds = Int32Array.from(picks, (e) => exampleRow[e]!);
-      const tokenData = new Int32Array(batch * S);
-      const labelData = new Int32Array(batch * S);
-      picks.forEach((e, b) => {
-        tokenData.set(train.inputs.subarray(e * S, (e + 1) * S), b * S);
-        labelData.set(train.labels.subarray(e * S, (e + 1) * S), b * S);
-      });
+      const { tokenData, labelData } = gather(train, picks, S);
       const tokens = tf.tensor2d(tokenData, [batch, S], 'int32');
       const labels = tf.tensor2d(labelData, [batch, S], 'int32');
       let carry: Carry = trm.initialCarry(batch);
@@ -151,12 +145,7 @@ export async function fitArcRows(trm: Trm, known: readonly string[], input: ArcT
           carry = next.carry;
           signSgdRows(table, rowIds, next.rowGrads, lr, weightDecay);
           step++;
-          last = {
-            step,
-            steps,
-            loss: next.lm / batch,
-            exact: rowIds.filter((_, b) => isExact(score(next.predictions, labelData, b, S))).length / batch,
-          };
+          last = { step, steps, loss: next.lm / batch, exact: exactShare(next.predictions, labelData, batch, S) };
           onProgress?.(last);
         }
       } finally {
@@ -183,12 +172,7 @@ async function nearestTask(trm: Trm, known: readonly string[], train: { inputs: 
   if (!candidates.length) throw new TrmError('no_identifiers', 'fit: this model has no trained task rows to start from (init nearest)');
   const E = demos.length;
   const chunk = Math.max(1, Math.floor(256 / E));
-  const tokenData = new Int32Array(E * S);
-  const labelData = new Int32Array(E * S);
-  demos.forEach((e, b) => {
-    tokenData.set(train.inputs.subarray(e * S, (e + 1) * S), b * S);
-    labelData.set(train.labels.subarray(e * S, (e + 1) * S), b * S);
-  });
+  const { tokenData, labelData } = gather(train, demos, S);
   let best = { index: candidates[0]!, loss: Infinity };
   for (let c0 = 0; c0 < candidates.length; c0 += chunk) {
     await listen(signal);
@@ -204,10 +188,7 @@ async function nearestTask(trm: Trm, known: readonly string[], train: { inputs: 
       const x = trm.embed(tokens, rowIds);
       let carry = trm.initialCarry(B);
       for (let k = 0; k < trm.config.halt_max_steps; k++) carry = trm.step(carry, x);
-      const { y } = carry;
-      const cells = tf.sum(tf.cast(tf.notEqual(labels, IGNORE_LABEL), 'float32'), -1);
-      const perDemo = tf.div(tf.sum(stablemaxCrossEntropy(trm.heads(y).logits, labels, IGNORE_LABEL), -1), tf.maximum(cells, 1));
-      return tf.mean(tf.reshape(perDemo, [ids.length, E]), 1);
+      return tf.mean(tf.reshape(lmLossRows(trm.heads(carry.y).logits, labels), [ids.length, E]), 1);
     });
     const values = losses.dataSync();
     losses.dispose();
@@ -268,4 +249,23 @@ async function listen(signal?: AbortSignal): Promise<void> {
   if (signal.aborted) throw signal.reason ?? new DOMException('the fit was aborted', 'AbortError');
 }
 
-const isExact = ({ labelled, right }: { labelled: number; right: number }) => right === labelled;
+/** The examples `picks` of `train`, one after another: a batch's tokens and labels. */
+function gather(train: { inputs: Int32Array; labels: Int32Array }, picks: readonly number[], S: number) {
+  const tokenData = new Int32Array(picks.length * S);
+  const labelData = new Int32Array(picks.length * S);
+  picks.forEach((e, b) => {
+    tokenData.set(train.inputs.subarray(e * S, (e + 1) * S), b * S);
+    labelData.set(train.labels.subarray(e * S, (e + 1) * S), b * S);
+  });
+  return { tokenData, labelData };
+}
+
+/** The share of the batch's rows whose every labelled cell is predicted right. */
+function exactShare(predictions: Int32Array, labels: Int32Array, batch: number, S: number): number {
+  let exact = 0;
+  for (let b = 0; b < batch; b++) {
+    const { labelled, right } = score(predictions, labels, b, S);
+    if (right === labelled) exact++;
+  }
+  return exact / batch;
+}

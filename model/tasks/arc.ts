@@ -164,10 +164,10 @@ export function arcAugmentedName(task: string, a: ArcAugmentation): string {
   return `${task}${SEPARATOR}t${a.k}${SEPARATOR}${a.colourMap.join('')}`;
 }
 
-/** Inverse of `arcAugmentedName` (official `inverse_aug`): a bare name means identity. */
 /** The identifier of a task's original version (no augmentation suffix). */
 export const isOriginalArcName = (name: string) => !name.includes(SEPARATOR);
 
+/** Inverse of `arcAugmentedName` (official `inverse_aug`): a bare name means identity. */
 export function parseArcName(name: string): { task: string; augmentation: ArcAugmentation } {
   const parts = name.split(SEPARATOR);
   if (parts.length === 1) return { task: name, augmentation: { k: 0, colourMap: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] } };

@@ -33,10 +33,15 @@ const sequenceCorrect = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[])
   return { value, gradFunc: () => [tf.zerosLike(logits), tf.zerosLike(labels)] };
 }) as (logits: tf.Tensor3D, labels: tf.Tensor2D) => tf.Tensor1D;
 
+/** lm_b, each row's stablemax cross-entropy per labelled cell: [B]. logits [B, S, V], labels int32 [B, S]. */
+export function lmLossRows(logits: tf.Tensor3D, labels: tf.Tensor2D): tf.Tensor1D {
+  const count = tf.sum(tf.cast(tf.notEqual(labels, IGNORE_LABEL), 'float32'), -1);
+  return tf.div(tf.sum(stablemaxCrossEntropy(logits, labels, IGNORE_LABEL), -1), tf.maximum(count, 1)) as tf.Tensor1D;
+}
+
 /** logits [B, S, V], qHalt [B], labels int32 [B, S]. */
 export function actLoss(logits: tf.Tensor3D, qHalt: tf.Tensor1D, labels: tf.Tensor2D): ActLoss {
-  const count = tf.sum(tf.cast(tf.notEqual(labels, IGNORE_LABEL), 'float32'), -1);
-  const lmRows = tf.div(tf.sum(stablemaxCrossEntropy(logits, labels, IGNORE_LABEL), -1), tf.maximum(count, 1));
+  const lmRows = lmLossRows(logits, labels);
   const target = sequenceCorrect(logits, labels);
   // Numerically stable BCE with logits: max(q, 0) − q·t + log(1 + e^(−|q|)).
   const bceRows = tf.add(tf.sub(tf.relu(qHalt), tf.mul(qHalt, target)), tf.log1p(tf.exp(tf.neg(tf.abs(qHalt)))));

@@ -77,9 +77,10 @@ export function arcSection(root: HTMLElement, groups: { level: string; source: s
     root.dataset.state = state;
     status.textContent = text;
     const busy = ['loading', 'fitting', 'solving'].includes(state);
+    const api = settings().where === 'api';
     solveButton.disabled = busy;
-    fitButton.disabled = busy || settings().where === 'api';
-    fitButton.title = settings().where === 'api' ? 'The edge API does not fit (it would exceed a Worker’s CPU budget): solve in this browser to fit' : '';
+    fitButton.disabled = busy || api;
+    fitButton.title = api ? 'The edge API does not fit (it would exceed a Worker’s CPU budget): solve in this browser to fit' : '';
   };
 
   const current = () => tasks[Number(select.value)]!;
